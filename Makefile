@@ -1,0 +1,97 @@
+# tcp-recv-sched: top-level driver. `make help` lists the targets.
+#
+# Build outputs go to build/ (in the repo, ignored by git); the kernel tree,
+# its objects and ccache live in $(TRS_CACHE), outside the repo.
+
+TRS_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/tcp-recv-sched
+KVARIANT ?= default
+BUILD := $(CURDIR)/build
+GUEST_BIN := $(BUILD)/guest-bin
+INITRAMFS := $(BUILD)/initramfs.cpio.gz
+KERNEL := $(TRS_CACHE)/out/$(KVARIANT)/bzImage
+export TRS_CACHE KVARIANT
+
+# Debian packages the project needs (build, guest userland, tests, charts).
+DEB_PACKAGES := gcc make libc6-dev flex bison bc libelf-dev libssl-dev cpio \
+	xz-utils rsync ccache kmod perl python3 linux-source-6.12 \
+	qemu-system-x86 busybox-static iperf3 iproute2 procps util-linux \
+	libcmocka-dev valgrind gnuplot-nox
+
+.PHONY: help deps tool bench-bin guest-bin initramfs kernel kernel-debug \
+	check check-host check-guest demo bench bench-full plots docs-img \
+	checkpatch clean
+
+help:
+	@echo "tcp-recv-sched - make targets"
+	@echo "  demo          build everything, boot the guest, run the default experiment, draw charts"
+	@echo "  check         all tests: host unit tests, guest tests (both preemption models, debug kernel)"
+	@echo "  check-host    host-only tests (the tcp-recv-sched tool's unit tests, valgrind)"
+	@echo "  check-guest   guest tests on the $(KVARIANT) kernel"
+	@echo "  deps          install the Debian packages the project needs (root; apt-get)"
+	@echo "  tool          build the tcp-recv-sched tool into build/"
+	@echo "  bench-bin     build the benchmark helpers (load generator) into build/"
+	@echo "  kernel        build the guest kernel (KVARIANT=default|debug) in \$$TRS_CACHE"
+	@echo "  kernel-debug  build the debug (lockdep) guest kernel"
+	@echo "  initramfs     build the guest initramfs (Debian binaries + project files)"
+	@echo "  bench         run the default experiment in the guest (EXP=file to choose another)"
+	@echo "  bench-full    run the whole benchmark grid (hours)"
+	@echo "  plots         draw the charts of the last benchmark run into build/plots/"
+	@echo "  docs-img      copy the reference run's charts into docs/img/"
+	@echo "  checkpatch    run scripts/checkpatch.pl --strict on the patch series"
+	@echo "  clean         remove build/ (the kernel cache stays; rm -rf \$$TRS_CACHE for that)"
+	@echo "Variables: TRS_CACHE=$(TRS_CACHE) KVARIANT=$(KVARIANT)"
+
+deps:
+	@bench/deps.sh $(DEB_PACKAGES)
+
+tool: deps
+	$(MAKE) -C sysctl-tool BUILD=$(BUILD)
+
+bench-bin: deps
+	$(MAKE) -C bench BUILD=$(BUILD)
+
+guest-bin: tool bench-bin
+	@mkdir -p $(GUEST_BIN)
+	cp $(BUILD)/sysctl-tool/tcp-recv-sched $(GUEST_BIN)/
+	cp $(BUILD)/bench/bin/* $(GUEST_BIN)/
+
+initramfs: guest-bin
+	bench/mkinitramfs.sh $(INITRAMFS) $(GUEST_BIN)
+
+kernel: deps
+	kernel-patch/build-kernel.sh
+
+kernel-debug: deps
+	KVARIANT=debug kernel-patch/build-kernel.sh
+
+check-host: tool
+	$(MAKE) -C sysctl-tool BUILD=$(BUILD) check
+
+check-guest: kernel initramfs
+	bench/run-checks guest $(KVARIANT)
+
+check: deps
+	bench/run-checks all
+
+bench: kernel initramfs
+	bench/run-experiment $(or $(EXP),bench/experiments/default.exp)
+
+bench-full: kernel initramfs
+	bench/run-experiment bench/experiments/full.exp
+
+plots:
+	plots/draw $(BUILD)/results/latest $(BUILD)/plots
+
+docs-img: plots
+	plots/refresh-docs $(BUILD)/plots docs/img
+
+demo: kernel initramfs
+	bench/run-experiment bench/experiments/default.exp
+	plots/draw $(BUILD)/results/latest $(BUILD)/plots
+	@echo "charts: $(BUILD)/plots"
+
+checkpatch: deps
+	kernel-patch/checkpatch.sh
+
+clean:
+	rm -rf $(BUILD)
