@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * trs.h - internal interfaces of the tcp-recv-sched tool.
+ *
+ * knobs.c    parse, read, write and restore the three sysctls
+ * netstat.c  the TcpExt counters of the series
+ * show.c     `show` (text and JSON)
+ * set.c      `set`
+ * sweep.c    `sweep`: options and the run loop
+ * plan.c     the order of a sweep's runs
+ * child.c    running a sweep command, signals
+ * metrics.c  key=value lines printed by a sweep command
+ * tsv.c      the sweep result table
+ * util.c     messages and allocation
+ */
+#ifndef TRS_TOOL_H
+#define TRS_TOOL_H
+
+#include <stdbool.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "tcp_recv_sched.h"
+
+#define PROG "tcp-recv-sched"
+
+/* Exit statuses: scripts rely on them. */
+#define EXIT_OK		0
+#define EXIT_RUNTIME	1
+#define EXIT_USAGE	2
+
+/* util.c */
+void trs_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void trs_err_errno(const char *obj, int errnum, const char *hint);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int parse_ulong(const char *s, unsigned long long max, unsigned long long *out);
+
+/* knobs.c */
+extern const struct trs_knob_def trs_knobs[TRS_KNOB_COUNT];
+
+struct trs_values {
+	unsigned long v[TRS_KNOB_COUNT];
+};
+
+int trs_knob_by_key(const char *key);
+int trs_parse_value(enum trs_knob k, const char *s, unsigned long *out);
+int trs_parse_assignment(const char *arg, enum trs_knob *k, unsigned long *v);
+int trs_parse_list(enum trs_knob k, const char *s,
+		   unsigned long **vals, size_t *n);
+char *trs_knob_path(const char *proc, enum trs_knob k);
+int trs_check_supported(const char *proc);
+int trs_read_knob(const char *proc, enum trs_knob k, unsigned long *v);
+int trs_read_all(const char *proc, struct trs_values *vals);
+int trs_write_knob(const char *proc, enum trs_knob k, unsigned long v);
+int trs_write_all(const char *proc, const struct trs_values *want,
+		  const bool *which, bool *written);
+int trs_restore(const char *proc, const struct trs_values *orig,
+		const bool *only, bool say);
+void trs_format_values(const struct trs_values *vals, char *buf, size_t len);
+
+/* netstat.c */
+struct trs_counters {
+	unsigned long long v[TRS_COUNTER_COUNT];
+	bool present[TRS_COUNTER_COUNT];
+};
+
+extern const char *const trs_counter_names[TRS_COUNTER_COUNT];
+
+int trs_parse_netstat(FILE *f, struct trs_counters *c);
+int trs_read_counters(const char *proc, struct trs_counters *c);
+
+/* metrics.c */
+struct trs_metric {
+	char *key;
+	char *value;	/* the number as the command printed it */
+};
+
+struct trs_metrics {
+	struct trs_metric *m;
+	size_t n;
+};
+
+bool trs_metric_key_valid(const char *key);
+int trs_metrics_parse_line(struct trs_metrics *ms, const char *line);
+void trs_metrics_free(struct trs_metrics *ms);
+
+/* tsv.c */
+struct trs_row {
+	unsigned long run, repeat;
+	unsigned long set[TRS_KNOB_COUNT];
+	int exit_status;
+	long long start_time;	/* unix seconds */
+	double duration_s;
+	struct trs_counters delta;
+	struct trs_metrics metrics;
+};
+
+struct trs_tsv;
+
+struct trs_tsv *trs_tsv_open(const char *path, unsigned long *next_run);
+int trs_tsv_add(struct trs_tsv *t, struct trs_row *row);
+int trs_tsv_write(const struct trs_tsv *t);
+int trs_tsv_print(const struct trs_tsv *t, FILE *f);
+void trs_tsv_free(struct trs_tsv *t);
+
+/* show.c, set.c, sweep.c: argv starts at the subcommand name */
+int trs_cmd_show(const char *proc, bool json);
+int trs_cmd_set(const char *proc, int argc, char **argv);
+int trs_cmd_sweep(const char *proc, int argc, char **argv);
+
+/* child.c */
+struct trs_sigs {
+	sigset_t orig;	/* mask the tool started with (and children get) */
+	sigset_t wait;	/* mask while waiting: stop signals let in */
+};
+
+void trs_stop_sigset(sigset_t *set);
+void trs_signals_install(struct trs_sigs *s);
+int trs_signals_take(const struct trs_sigs *s);
+int trs_reraise(int sig);
+int trs_run_command(char **cmd, const struct trs_sigs *s,
+		    struct trs_metrics *ms, int *status, int *stop_sig);
+
+/* plan.c */
+enum trs_order { TRS_ORDER_GRID, TRS_ORDER_INTERLEAVE, TRS_ORDER_SHUFFLE };
+
+struct trs_run {
+	unsigned long set[TRS_KNOB_COUNT];
+	unsigned long repeat;	/* 1-based */
+};
+
+struct trs_plan_spec {
+	unsigned long *list[TRS_KNOB_COUNT];
+	size_t len[TRS_KNOB_COUNT];
+	unsigned long repeat;
+	enum trs_order order;
+	unsigned long long seed;
+};
+
+int trs_parse_order(const char *s, enum trs_order *o);
+struct trs_run *trs_plan(const struct trs_plan_spec *spec, size_t *n);
+
+#endif /* TRS_TOOL_H */
