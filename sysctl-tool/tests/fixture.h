@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fixture.h - a fake proc tree in a temporary directory and a way to run
+ * the built tool against it (optionally under valgrind).
+ */
+#ifndef TRS_TEST_FIXTURE_H
+#define TRS_TEST_FIXTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* The fake tree starts with the header's defaults and these counters. */
+#define FX_GRANTS 10
+#define FX_LIMIT_HITS 20
+#define FX_YIELDS 30
+
+struct fx {
+	char dir[64];		/* the temporary directory */
+	char *proc;		/* dir/proc */
+	bool valgrind;
+};
+
+struct fx_result {
+	int status;		/* as from waitpid() */
+	char *out, *err;
+};
+
+int fx_setup(void **state);
+int fx_teardown(void **state);
+
+char *fx_path(const struct fx *fx, const char *rel);
+char *fx_knob_path(const struct fx *fx, int knob);
+void fx_write(const char *path, const char *content);
+char *fx_read(const char *path);	/* NULL if unreadable */
+char *fx_knob(const struct fx *fx, int knob);	/* trimmed */
+char *fx_snapshot(const struct fx *fx);	/* all knob files, one string */
+
+/* Runs the tool with --proc and the NULL-terminated arguments. */
+void fx_run(const struct fx *fx, struct fx_result *r, ...);
+void fx_runv(const struct fx *fx, struct fx_result *r, char **args);
+pid_t fx_spawn(const struct fx *fx, char **args, const char *err_file);
+int fx_wait(pid_t pid, int timeout_s);	/* status, or -1 on timeout */
+bool fx_wait_file(const char *path, int timeout_s);
+void fx_result_free(struct fx_result *r);
+int fx_exit_code(const struct fx_result *r);	/* -1 if signalled */
+size_t fx_count_lines(const char *s);
+
+/* A TSV file split into lines and cells. */
+struct fx_table {
+	size_t nrows;		/* including the header */
+	size_t *ncells;
+	char ***cells;
+};
+
+void fx_table_load(struct fx_table *t, const char *text);
+const char *fx_cell(const struct fx_table *t, size_t row, const char *col);
+void fx_table_free(struct fx_table *t);
+
+#endif

@@ -1,0 +1,720 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_cli.c - the built tool against a fake proc tree.
+ *
+ * Verified: show (text, JSON, missing patch), set (quiet, usage errors
+ * write nothing, a failed write takes back the others), sweep (TSV columns,
+ * metrics, counter deltas, appending, orders, failing commands,
+ * --fail-fast) and that the knobs hold their original values after every
+ * way out: end, failing command, write error, SIGINT, SIGTERM, SIGHUP.
+ * The same under valgrind for show, set and sweep.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "fixture.h"
+#include "tests.h"
+#include "trs.h"
+
+#define ORIGINAL "enable=0 starvation_limit=2000 yield_on_return=1 "
+#define RESTORED PROG ": restored enable=0 starvation_limit=2000 yield_on_return=1\n"
+
+static void assert_original(const struct fx *fx)
+{
+	char *snap = fx_snapshot(fx);
+
+	assert_string_equal(snap, ORIGINAL);
+	free(snap);
+}
+
+static void assert_exit(const struct fx_result *r, int code)
+{
+	if (fx_exit_code(r) != code)
+		print_error("status %#x, stderr:\n%s", r->status, r->err);
+	assert_int_equal(fx_exit_code(r), code);
+}
+
+static void test_help(void **state)
+{
+	struct fx_result r;
+
+	fx_run(*state, &r, "--help", NULL);
+	assert_exit(&r, 0);
+	assert_non_null(strstr(r.out, "Usage: " PROG));
+	fx_result_free(&r);
+	fx_run(*state, &r, "frobnicate", NULL);
+	assert_exit(&r, 2);
+	fx_result_free(&r);
+	fx_run(*state, &r, NULL);
+	assert_exit(&r, 2);
+	fx_result_free(&r);
+}
+
+static void test_show_text(void **state)
+{
+	struct fx_result r;
+
+	fx_run(*state, &r, "show", NULL);
+	assert_exit(&r, 0);
+	assert_string_equal(r.out,
+			    "enable 0\n"
+			    "starvation_limit 2000\n"
+			    "yield_on_return 1\n"
+			    "TCPRecvSchedGrants 10\n"
+			    "TCPRecvSchedLimitHits 20\n"
+			    "TCPRecvSchedYields 30\n");
+	assert_string_equal(r.err, "");
+	fx_result_free(&r);
+}
+
+static void test_show_json(void **state)
+{
+	struct fx *fx = *state;
+	struct fx_result r;
+	char *json = fx_path(fx, "show.json");
+	char *cmd = xasprintf("python3 -m json.tool %s >/dev/null", json);
+
+	fx_run(fx, &r, "-j", "show", NULL);
+	assert_exit(&r, 0);
+	assert_int_equal(fx_count_lines(r.out), 1);
+	assert_non_null(strstr(r.out, "\"enable\":{\"value\":0,\"min\":0,"));
+	assert_non_null(strstr(r.out, "\"TCPRecvSchedYields\":30"));
+	fx_write(json, r.out);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(json);
+	fx_result_free(&r);
+}
+
+static void test_show_missing_patch(void **state)
+{
+	struct fx *fx = *state;
+	struct fx_result r;
+	char *path = fx_knob_path(fx, TRS_KNOB_STARVATION_LIMIT);
+
+	unlink(path);
+	fx_run(fx, &r, "show", NULL);
+	assert_exit(&r, 1);
+	assert_string_equal(r.out, "");
+	assert_non_null(strstr(r.err, path));
+	assert_non_null(strstr(r.err, "boot a patched kernel"));
+	assert_int_equal(fx_count_lines(r.err), 1);
+	fx_result_free(&r);
+	free(path);
+}
+
+static void test_set_quiet(void **state)
+{
+	struct fx *fx = *state;
+	struct fx_result r;
+	char *snap;
+
+	fx_run(fx, &r, "set", "enable=2", "yield_on_return=0", NULL);
+	assert_exit(&r, 0);
+	assert_string_equal(r.out, "");
+	assert_string_equal(r.err, "");
+	snap = fx_snapshot(fx);
+	assert_string_equal(snap,
+			    "enable=2 starvation_limit=2000 yield_on_return=0 ");
+	free(snap);
+	fx_result_free(&r);
+}
+
+/* Usage errors: exit 2, one message line, nothing written. */
+static void test_set_usage_errors(void **state)
+{
+	struct fx *fx = *state;
+	char *over = xasprintf("enable=%lu", TRS_ENABLE_MAX + 1);
+	char *cases[][3] = {
+		{ "enable=x" }, { "enable=-1" }, { "enable=" }, { "enable" },
+		{ "=1" }, { "bogus=1" }, { over }, { "enable= 1" },
+		{ "starvation_limit=1000001" }, { "yield_on_return=2" },
+		{ "enable=99999999999999999999999" },
+		{ "enable=1", "enable=2" },
+		{ "enable=1", "yield_on_return=5" },	/* first one valid */
+		{ NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *args[4] = { "set", cases[i][0], cases[i][1], NULL };
+		struct fx_result r;
+
+		fx_runv(fx, &r, args);
+		assert_exit(&r, 2);
+		assert_int_equal(strncmp(r.err, PROG ": ", strlen(PROG) + 2),
+				 0);
+		assert_original(fx);
+		fx_result_free(&r);
+	}
+	free(over);
+}
+
+/*
+ * Root writes any file in the fake tree, so the failing knob is a symlink
+ * into the real /proc: a read-only sysctl (EACCES, or EROFS in a container)
+ * or a proc file without a write handler (EINVAL). Both read as numbers.
+ */
+static void set_with_failing_yield(void **state, const char *target,
+				   const char *errtext)
+{
+	struct fx *fx = *state;
+	char *path = fx_knob_path(fx, TRS_KNOB_YIELD_ON_RETURN);
+	struct fx_result r;
+	char *v;
+
+	unlink(path);
+	assert_int_equal(symlink(target, path), 0);
+	fx_run(fx, &r, "set", "enable=2", "starvation_limit=5",
+	       "yield_on_return=0", NULL);
+	assert_exit(&r, 1);
+	assert_non_null(strstr(r.err, path));
+	if (!strstr(r.err, errtext))
+		assert_non_null(strstr(r.err, "Read-only file system"));
+	assert_non_null(strstr(r.err, PROG ": restored enable=0 starvation_limit=2000 "));
+	v = fx_knob(fx, TRS_KNOB_ENABLE);
+	assert_string_equal(v, "0");
+	free(v);
+	v = fx_knob(fx, TRS_KNOB_STARVATION_LIMIT);
+	assert_string_equal(v, "2000");
+	free(v);
+	fx_result_free(&r);
+	free(path);
+}
+
+static void test_set_rollback_eacces(void **state)
+{
+	set_with_failing_yield(state, "/proc/sys/kernel/cap_last_cap",
+			       "Permission denied (needs root");
+}
+
+static void test_set_rollback_einval(void **state)
+{
+	set_with_failing_yield(state, "/proc/self/oom_score",
+			       "Invalid argument (value rejected by the kernel)");
+}
+
+/* A knob that cannot even be read: nothing is written at all. */
+static void test_set_unreadable(void **state)
+{
+	struct fx *fx = *state;
+	char *path = fx_knob_path(fx, TRS_KNOB_YIELD_ON_RETURN);
+	struct fx_result r;
+	char *snap;
+
+	unlink(path);
+	assert_int_equal(mkdir(path, 0755), 0);
+	fx_run(fx, &r, "set", "enable=2", NULL);
+	assert_exit(&r, 1);
+	assert_non_null(strstr(r.err, "Is a directory"));
+	snap = fx_snapshot(fx);
+	assert_string_equal(snap,
+			    "enable=0 starvation_limit=2000 yield_on_return=? ");
+	free(snap);
+	fx_result_free(&r);
+	free(path);
+}
+
+/*
+ * The sweep command: adds 7 to TCPRecvSchedGrants and the enable value to
+ * TCPRecvSchedYields in the fake netstat, prints rate=<enable*10>.5 and a
+ * line that is not a metric, and exits with $FAIL_ON == enable ? 3 : 0.
+ */
+static char *bump_script(const struct fx *fx)
+{
+	char *path = fx_path(fx, "bump.sh");
+	char *body = xasprintf(
+		"f=%s/net/netstat\n"
+		"awk -v e=\"$TCP_RECV_SCHED_ENABLE\" '\n"
+		"/^TcpExt:/ && !h { for (i = 2; i <= NF; i++) c[$i] = i; h = 1; print; next }\n"
+		"/^TcpExt:/ { $c[\"TCPRecvSchedGrants\"] += 7; $c[\"TCPRecvSchedYields\"] += e; h = 0 }\n"
+		"{ print }' \"$f\" > \"$f.new\" && mv \"$f.new\" \"$f\"\n"
+		"echo \"rate=$((TCP_RECV_SCHED_ENABLE * 10)).5\"\n"
+		"echo 'not a metric'\n"
+		"[ -n \"$EXTRA\" ] && echo \"$EXTRA\"\n"
+		"[ \"$FAIL_ON\" = \"$TCP_RECV_SCHED_ENABLE\" ] && exit 3\n"
+		"exit 0\n", fx->proc);
+
+	fx_write(path, body);
+	free(body);
+	return path;
+}
+
+static void load_out(const struct fx *fx, struct fx_table *t)
+{
+	char *path = fx_path(fx, "out.tsv");
+	char *text = fx_read(path);
+
+	assert_non_null(text);
+	fx_table_load(t, text);
+	free(text);
+	free(path);
+}
+
+/* sweep --out DIR/out.tsv OPTIONS... -- sh bump.sh; options NULL-ended */
+static void sweep(const struct fx *fx, struct fx_result *r, ...)
+{
+	char *script = bump_script(fx), *out = fx_path(fx, "out.tsv");
+	char *args[16] = { "sweep", "--out", out };
+	size_t n = 3;
+	va_list ap;
+
+	va_start(ap, r);
+	while (n < 12 && (args[n] = va_arg(ap, char *)))
+		n++;
+	va_end(ap);
+	args[n++] = "--";
+	args[n++] = "sh";
+	args[n++] = script;
+	args[n] = NULL;
+	fx_runv(fx, r, args);
+	free(script);
+	free(out);
+}
+
+static void test_sweep_tsv(void **state)
+{
+	struct fx *fx = *state;
+	struct fx_result r;
+	struct fx_table t;
+
+	sweep(fx, &r, "--enable=0,1,2", "--starvation-limit=100,200",
+	      "--repeat=2", NULL);
+	assert_exit(&r, 0);
+	assert_non_null(strstr(r.err, RESTORED));
+	assert_non_null(strstr(r.err, "not a metric\n"));
+	assert_string_equal(r.out, "");
+	assert_original(fx);
+
+	load_out(fx, &t);
+	assert_int_equal(t.nrows, 13);
+	assert_string_equal(t.cells[0][0], "run");
+	char *header = xstrdup("");
+	for (size_t c = 0; c < t.ncells[0]; c++) {
+		char *n = xasprintf("%s%s ", header, t.cells[0][c]);
+
+		free(header);
+		header = n;
+	}
+	assert_string_equal(header,
+		"run repeat enable starvation_limit yield_on_return exit_status "
+		"start_time duration_s d_TCPRecvSchedGrants "
+		"d_TCPRecvSchedLimitHits d_TCPRecvSchedYields rate ");
+	free(header);
+	for (size_t i = 1; i < t.nrows; i++) {
+		const char *en = fx_cell(&t, i, "enable");
+		char *rate = xasprintf("%d.5", atoi(en) * 10);
+		char *run = xasprintf("%zu", i);
+
+		assert_int_equal(t.ncells[i], t.ncells[0]);
+		assert_string_equal(fx_cell(&t, i, "run"), run);
+		assert_string_equal(fx_cell(&t, i, "yield_on_return"), "1");
+		assert_string_equal(fx_cell(&t, i, "exit_status"), "0");
+		assert_string_equal(fx_cell(&t, i, "d_TCPRecvSchedGrants"), "7");
+		assert_string_equal(fx_cell(&t, i, "d_TCPRecvSchedLimitHits"),
+				    "0");
+		assert_string_equal(fx_cell(&t, i, "d_TCPRecvSchedYields"), en);
+		assert_string_equal(fx_cell(&t, i, "rate"), rate);
+		assert_int_equal(strlen(fx_cell(&t, i, "start_time")), 20);
+		assert_non_null(strchr(fx_cell(&t, i, "duration_s"), '.'));
+		free(rate);
+		free(run);
+	}
+	/* grid: enable slowest, then starvation_limit, repeats together */
+	assert_string_equal(fx_cell(&t, 2, "enable"), "0");
+	assert_string_equal(fx_cell(&t, 2, "starvation_limit"), "100");
+	assert_string_equal(fx_cell(&t, 2, "repeat"), "2");
+	assert_string_equal(fx_cell(&t, 3, "starvation_limit"), "200");
+	assert_string_equal(fx_cell(&t, 12, "enable"), "2");
+	fx_table_free(&t);
+	fx_result_free(&r);
+}
+
+/* Appending: header once, numbering goes on, a new key pads old rows. */
+static void test_sweep_append(void **state)
+{
+	struct fx *fx = *state;
+	struct fx_result r;
+	struct fx_table t;
+
+	sweep(fx, &r, "--enable=0,1", NULL);
+	assert_exit(&r, 0);
+	fx_result_free(&r);
+	setenv("EXTRA", "lat_us=4", 1);
+	sweep(fx, &r, "--enable=2", NULL);
+	unsetenv("EXTRA");
+	assert_exit(&r, 0);
+	assert_original(fx);
+
+	load_out(fx, &t);
+	assert_int_equal(t.nrows, 4);
+	for (size_t i = 1; i < t.nrows; i++) {
+		assert_int_equal(t.ncells[i], t.ncells[0]);
+		assert_string_not_equal(t.cells[i][0], "run");
+	}
+	assert_string_equal(fx_cell(&t, 3, "run"), "3");
+	assert_string_equal(fx_cell(&t, 3, "lat_us"), "4");
+	assert_string_equal(fx_cell(&t, 1, "lat_us"), "");
+	assert_string_equal(fx_cell(&t, 1, "rate"), "0.5");
+	fx_table_free(&t);
+	fx_result_free(&r);
+}
+
+/* Without --out the table goes to stdout at the end. */
+static void test_sweep_stdout(void **state)
+{
+	struct fx *fx = *state;
+	struct fx_result r;
+	struct fx_table t;
+
+	fx_run(fx, &r, "sweep", "--yield-on-return", "0,1", "--",
+	       "sh", "-c", "echo a=1; [ $TCP_RECV_SCHED_YIELD_ON_RETURN = 1 ] && echo b=2; true",
+	       NULL);
+	assert_exit(&r, 0);
+	fx_table_load(&t, r.out);
+	assert_int_equal(t.nrows, 3);
+	assert_string_equal(fx_cell(&t, 1, "b"), "");
+	assert_string_equal(fx_cell(&t, 2, "b"), "2");
+	assert_string_equal(fx_cell(&t, 2, "enable"), "0");	/* kept */
+	fx_table_free(&t);
+	fx_result_free(&r);
+	assert_original(fx);
+}
+
+static void test_sweep_failing_command(void **state)
+{
+	struct fx *fx = *state;
+	struct fx_result r;
+	struct fx_table t;
+
+	setenv("FAIL_ON", "1", 1);
+	sweep(fx, &r, "--enable=0,1,2", NULL);
+	assert_exit(&r, 1);
+	assert_non_null(strstr(r.err, "1 of 3 runs failed"));
+	assert_non_null(strstr(r.err, RESTORED));
+	assert_original(fx);
+	load_out(fx, &t);
+	assert_int_equal(t.nrows, 4);
+	assert_string_equal(fx_cell(&t, 2, "exit_status"), "3");
+	assert_string_equal(fx_cell(&t, 3, "exit_status"), "0");
+	fx_table_free(&t);
+	fx_result_free(&r);
+
+	sweep(fx, &r, "--enable=0,1,2", "--fail-fast", NULL);
+	unsetenv("FAIL_ON");
+	assert_exit(&r, 1);
+	assert_non_null(strstr(r.err, "--fail-fast"));
+	assert_non_null(strstr(r.err, RESTORED));
+	assert_original(fx);
+	load_out(fx, &t);
+	assert_int_equal(t.nrows, 6);	/* 3 before + 2 */
+	assert_string_equal(fx_cell(&t, 5, "exit_status"), "3");
+	fx_table_free(&t);
+	fx_result_free(&r);
+}
+
+/* "enable/repeat" of each row, e.g. "0/1 1/1 0/2 1/2 ". */
+static char *sequence(const struct fx *fx)
+{
+	struct fx_table t;
+	char *seq = xstrdup("");
+
+	load_out(fx, &t);
+	for (size_t i = 1; i < t.nrows; i++) {
+		char *n = xasprintf("%s%s/%s/%s ", seq,
+				    fx_cell(&t, i, "enable"),
+				    fx_cell(&t, i, "starvation_limit"),
+				    fx_cell(&t, i, "repeat"));
+
+		free(seq);
+		seq = n;
+	}
+	fx_table_free(&t);
+	return seq;
+}
+
+/* Sequence of a fresh sweep over enable 0,1 with repeat 2 and options. */
+static char *sweep_sequence(const struct fx *fx, const char *order,
+			    const char *more, const char *seed)
+{
+	char *out = fx_path(fx, "out.tsv");
+	struct fx_result r;
+
+	unlink(out);
+	free(out);
+	/* without more: the fixture's own starvation_limit, a no-op */
+	sweep(fx, &r, "--enable=0,1", "--repeat=2", order,
+	      more ? more : "--starvation-limit=2000", seed, NULL);
+	assert_exit(&r, 0);
+	/* a shuffle without --seed says which one it drew */
+	if (strstr(order, "shuffle") && !seed)
+		assert_non_null(strstr(r.err, PROG ": shuffle seed "));
+	else
+		assert_null(strstr(r.err, "shuffle seed"));
+	fx_result_free(&r);
+	return sequence(fx);
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The words of s in sorted order: equal for two orders of the same runs. */
+static char *sorted_words(const char *s)
+{
+	char *copy = xstrdup(s), *save, *w, *words[64], *out = xstrdup("");
+	size_t n = 0;
+
+	for (w = strtok_r(copy, " ", &save); w && n < 64;
+	     w = strtok_r(NULL, " ", &save))
+		words[n++] = w;
+	qsort(words, n, sizeof(*words), str_cmp);
+	for (size_t i = 0; i < n; i++) {
+		char *next = xasprintf("%s%s ", out, words[i]);
+
+		free(out);
+		out = next;
+	}
+	free(copy);
+	return out;
+}
+
+static void test_sweep_orders(void **state)
+{
+	struct fx *fx = *state;
+	const char *lim = "--starvation-limit=1,2,3,4";
+	char *s, *s2, *s3, *grid, *a, *b;
+
+	s = sweep_sequence(fx, "--order=grid", NULL, NULL);
+	assert_string_equal(s, "0/2000/1 0/2000/2 1/2000/1 1/2000/2 ");
+	free(s);
+	s = sweep_sequence(fx, "--order=interleave", NULL, NULL);
+	assert_string_equal(s, "0/2000/1 1/2000/1 0/2000/2 1/2000/2 ");
+	free(s);
+
+	/* 16 runs: the same seed gives the same order, another seed not */
+	grid = sweep_sequence(fx, "--order=grid", lim, NULL);
+	s = sweep_sequence(fx, "--order=shuffle", lim, "--seed=7");
+	s2 = sweep_sequence(fx, "--order=shuffle", lim, "--seed=7");
+	s3 = sweep_sequence(fx, "--order=shuffle", lim, "--seed=8");
+	assert_string_equal(s, s2);
+	assert_string_not_equal(s, s3);
+	assert_string_not_equal(s, grid);
+	a = sorted_words(s);
+	b = sorted_words(grid);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	free(s);
+	free(s2);
+	free(s3);
+	free(grid);
+	s = sweep_sequence(fx, "--order=shuffle", lim, NULL);
+	free(s);
+}
+
+static void test_sweep_usage_errors(void **state)
+{
+	struct fx *fx = *state;
+	char *out = fx_path(fx, "out.tsv");
+	char *cases[][4] = {
+		{ "--enable", "0,,1" }, { "--enable", "" },
+		{ "--enable", "0,9" }, { "--starvation-limit", "-5" },
+		{ "--yield-on-return", "2" }, { "--repeat", "0" },
+		{ "--repeat", "x" }, { "--order", "random" },
+		{ "--seed", "-1" }, { "--bogus" }, { "--out" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *args[] = { "sweep", cases[i][0], cases[i][1],
+				 cases[i][1] ? "--" : NULL, "true", NULL };
+		struct fx_result r;
+
+		fx_runv(fx, &r, args);
+		assert_exit(&r, 2);
+		assert_original(fx);
+		fx_result_free(&r);
+	}
+	/* no command */
+	struct fx_result r;
+	fx_run(fx, &r, "sweep", "--enable", "1", NULL);
+	assert_exit(&r, 2);
+	fx_result_free(&r);
+	fx_run(fx, &r, "sweep", "--enable", "1", "--", NULL);
+	assert_exit(&r, 2);
+	fx_result_free(&r);
+	assert_int_equal(access(out, F_OK), -1);
+	free(out);
+}
+
+static void test_sweep_missing_patch(void **state)
+{
+	struct fx *fx = *state;
+	char *path = fx_knob_path(fx, TRS_KNOB_ENABLE);
+	struct fx_result r;
+
+	unlink(path);
+	fx_run(fx, &r, "sweep", "--enable", "1", "--", "true", NULL);
+	assert_exit(&r, 1);
+	assert_non_null(strstr(r.err, path));
+	fx_result_free(&r);
+	free(path);
+}
+
+/*
+ * A write error in run 2: run 1's command swaps yield_on_return for a
+ * directory. enable and starvation_limit are written before it fails and
+ * must be restored; the directory cannot be, and the tool must say so.
+ */
+static void test_sweep_write_error(void **state)
+{
+	struct fx *fx = *state;
+	char *path = fx_knob_path(fx, TRS_KNOB_YIELD_ON_RETURN);
+	char *swap = xasprintf("rm %s && mkdir %s", path, path);
+	struct fx_result r;
+	char *v;
+
+	fx_run(fx, &r, "sweep", "--enable", "1,2", "--starvation-limit", "7",
+	       "--", "sh", "-c", swap, NULL);
+	assert_exit(&r, 1);
+	assert_non_null(strstr(r.err, "Is a directory"));
+	assert_non_null(strstr(r.err, "NOT fully restored"));
+	v = fx_knob(fx, TRS_KNOB_ENABLE);
+	assert_string_equal(v, "0");
+	free(v);
+	v = fx_knob(fx, TRS_KNOB_STARVATION_LIMIT);
+	assert_string_equal(v, "2000");
+	free(v);
+	assert_int_equal(fx_count_lines(r.out), 2);	/* header + run 1 */
+	fx_result_free(&r);
+	free(swap);
+	free(path);
+}
+
+/*
+ * 1. start a sweep whose command records the enable value it sees and its
+ *    pid, then sleeps; 2. send sig (twice if asked) to the tool;
+ * 3. expect the tool to die of sig, the sleeper gone, the knobs original.
+ */
+static void interrupt_sweep(void **state, int sig, bool twice)
+{
+	struct fx *fx = *state;
+	char *marker = fx_path(fx, "marker"), *err = fx_path(fx, "sig.err");
+	char *enable = fx_knob_path(fx, TRS_KNOB_ENABLE);
+	char *script = xasprintf("{ cat %s; echo $$; } > %s.tmp && mv %s.tmp %s && exec sleep 30",
+				 enable, marker, marker, marker);
+	char *args[] = { "sweep", "--enable", "2", "--yield-on-return", "0",
+			 "--repeat", "3", "--", "sh", "-c", script, NULL };
+	pid_t tool = fx_spawn(fx, args, err);
+	char *seen, *errtext;
+	int status, child;
+
+	assert_true(fx_wait_file(marker, 20));
+	seen = fx_read(marker);
+	assert_int_equal(sscanf(seen, "2 %d", &child), 1);
+	assert_int_equal(kill(tool, sig), 0);
+	if (twice)
+		kill(tool, sig);
+	status = fx_wait(tool, 20);
+	assert_true(status != -1);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), sig);
+	assert_int_equal(kill(child, 0), -1);	/* reaped by the tool */
+	assert_int_equal(errno, ESRCH);
+	assert_original(fx);
+	errtext = fx_read(err);
+	assert_non_null(strstr(errtext, RESTORED));
+	free(errtext);
+	free(seen);
+	free(script);
+	free(enable);
+	free(err);
+	free(marker);
+}
+
+static void test_sweep_sigint(void **state)
+{
+	interrupt_sweep(state, SIGINT, false);
+}
+
+static void test_sweep_sigterm(void **state)
+{
+	interrupt_sweep(state, SIGTERM, false);
+}
+
+static void test_sweep_sighup(void **state)
+{
+	interrupt_sweep(state, SIGHUP, false);
+}
+
+static void test_sweep_double_sigint(void **state)
+{
+	interrupt_sweep(state, SIGINT, true);
+}
+
+/* The three commands under valgrind: exit 0 and not a word from it. */
+static void test_valgrind(void **state)
+{
+	struct fx *fx = *state;
+	struct fx_result r;
+
+	fx->valgrind = true;
+	fx_run(fx, &r, "-j", "show", NULL);
+	assert_exit(&r, 0);
+	assert_string_equal(r.err, "");
+	fx_result_free(&r);
+	fx_run(fx, &r, "set", "enable=1", "starvation_limit=10", NULL);
+	assert_exit(&r, 0);
+	assert_string_equal(r.err, "");
+	fx_result_free(&r);
+	fx_run(fx, &r, "set", "enable=1", "bogus=1", NULL);
+	assert_exit(&r, 2);
+	fx_result_free(&r);
+	sweep(fx, &r, "--enable=0,2", "--repeat=2", "--order=shuffle", NULL);
+	assert_exit(&r, 0);
+	assert_null(strstr(r.err, "=="));
+	fx_result_free(&r);
+	fx_run(fx, &r, "sweep", "--enable=2", "--", "sh", "-c", "echo x=1; exit 1",
+	       NULL);
+	assert_exit(&r, 1);
+	assert_null(strstr(r.err, "=="));
+	fx_result_free(&r);
+}
+
+#define FX_TEST(f) cmocka_unit_test_setup_teardown(f, fx_setup, fx_teardown)
+
+const struct CMUnitTest cli_tests[] = {
+	FX_TEST(test_help),
+	FX_TEST(test_show_text),
+	FX_TEST(test_show_json),
+	FX_TEST(test_show_missing_patch),
+	FX_TEST(test_set_quiet),
+	FX_TEST(test_set_usage_errors),
+	FX_TEST(test_set_rollback_eacces),
+	FX_TEST(test_set_rollback_einval),
+	FX_TEST(test_set_unreadable),
+	FX_TEST(test_sweep_tsv),
+	FX_TEST(test_sweep_append),
+	FX_TEST(test_sweep_stdout),
+	FX_TEST(test_sweep_failing_command),
+	FX_TEST(test_sweep_orders),
+	FX_TEST(test_sweep_usage_errors),
+	FX_TEST(test_sweep_missing_patch),
+	FX_TEST(test_sweep_write_error),
+	FX_TEST(test_sweep_sigint),
+	FX_TEST(test_sweep_sigterm),
+	FX_TEST(test_sweep_sighup),
+	FX_TEST(test_sweep_double_sigint),
+	FX_TEST(test_valgrind),
+};
+const size_t n_cli_tests = sizeof(cli_tests) / sizeof(cli_tests[0]);
