@@ -148,8 +148,12 @@ static void progress(size_t i, size_t n, const struct trs_run *run,
 		fmt_hms(eta, sizeof(eta), elapsed / (double)i * (double)(n - i));
 	fprintf(stderr, "\r\033[Krun %zu/%zu %s elapsed %s eta %s",
 		i + 1, n, desc, el, eta);
-	if (i + 1 == n)
-		fputc('\n', stderr);
+}
+
+static void progress_done(void)
+{
+	if (isatty(STDERR_FILENO))
+		fputs("\r\033[K", stderr);
 }
 
 static void export_settings(const struct trs_run *run)
@@ -282,6 +286,7 @@ int trs_cmd_sweep(const char *proc, int argc, char **argv)
 
 	trs_signals_install(&sw.sigs);
 	ret = run_plan(&sw, runs, n);
+	progress_done();
 	if (trs_restore(proc, &sw.orig, NULL, true) < 0)
 		ret = EXIT_RUNTIME;
 	if (!sw.out && trs_tsv_print(sw.tsv, stdout))
