@@ -235,17 +235,22 @@ void fx_runv(const struct fx *fx, struct fx_result *r, char **args)
 	free(err);
 }
 
+size_t fx_take_args(char **args, size_t n, size_t max, va_list ap)
+{
+	while (n < max && (args[n] = va_arg(ap, char *)))
+		n++;
+	args[n] = NULL;
+	return n;
+}
+
 void fx_run(const struct fx *fx, struct fx_result *r, ...)
 {
 	char *args[64];
-	size_t n = 0;
 	va_list ap;
 
 	va_start(ap, r);
-	while (n < 63 && (args[n] = va_arg(ap, char *)))
-		n++;
+	fx_take_args(args, 0, 63, ap);
 	va_end(ap);
-	args[n] = NULL;
 	fx_runv(fx, r, args);
 }
 

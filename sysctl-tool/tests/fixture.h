@@ -6,6 +6,7 @@
 #ifndef TRS_TEST_FIXTURE_H
 #define TRS_TEST_FIXTURE_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -39,6 +40,8 @@ char *fx_snapshot(const struct fx *fx);	/* all knob files, one string */
 /* Runs the tool with --proc and the NULL-terminated arguments. */
 void fx_run(const struct fx *fx, struct fx_result *r, ...);
 void fx_runv(const struct fx *fx, struct fx_result *r, char **args);
+/* Appends NULL-ended char * arguments to args[n..max), NULL-terminates. */
+size_t fx_take_args(char **args, size_t n, size_t max, va_list ap);
 pid_t fx_spawn(const struct fx *fx, char **args, const char *err_file);
 int fx_wait(pid_t pid, int timeout_s);	/* status, or -1 on timeout */
 bool fx_wait_file(const char *path, int timeout_s);

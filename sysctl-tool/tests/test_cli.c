@@ -265,12 +265,11 @@ static void sweep(const struct fx *fx, struct fx_result *r, ...)
 {
 	char *script = bump_script(fx), *out = fx_path(fx, "out.tsv");
 	char *args[16] = { "sweep", "--out", out };
-	size_t n = 3;
+	size_t n;
 	va_list ap;
 
 	va_start(ap, r);
-	while (n < 12 && (args[n] = va_arg(ap, char *)))
-		n++;
+	n = fx_take_args(args, 3, 12, ap);
 	va_end(ap);
 	args[n++] = "--";
 	args[n++] = "sh";
