@@ -48,8 +48,13 @@ int trs_parse_value(enum trs_knob k, const char *s, unsigned long *out)
 
 static void usage_keys(const char *what)
 {
-	trs_err("unknown key '%s' (expected %s, %s or %s)", what,
-		trs_knobs[0].key, trs_knobs[1].key, trs_knobs[2].key);
+	char keys[128];
+	size_t off = 0;
+
+	for (int k = 0; k < TRS_KNOB_COUNT && off < sizeof(keys); k++)
+		off += (size_t)snprintf(keys + off, sizeof(keys) - off, "%s%s",
+					k ? ", " : "", trs_knobs[k].key);
+	trs_err("unknown key '%s' (expected one of %s)", what, keys);
 }
 
 int trs_parse_assignment(const char *arg, enum trs_knob *k, unsigned long *v)
