@@ -6,8 +6,9 @@
 # 1. busybox-static as /bin/busybox (applets installed by /init at boot).
 # 2. The Debian tools the tests and benchmarks call by absolute path, with
 #    every shared library ldd names (and the dynamic loader).
-# 3. /init (bench/guest/init), the scripts of bench/ under /trs/bench and
-#    the project's binaries (PROJECT_BIN_DIR/*) under /trs/bin.
+# 3. /init (bench/guest/init), the scripts of bench/ under /trs/bench, the
+#    shared header under /trs/include and the project's binaries
+#    (PROJECT_BIN_DIR/*) under /trs/bin.
 set -euo pipefail
 
 out=$1
@@ -42,7 +43,8 @@ done
 cp "$here/guest/init" "$root/init"
 chmod 755 "$root/init"
 cp -a "$bindir"/. "$root/trs/bin/"
-mkdir -p "$root/trs/bench"
+mkdir -p "$root/trs/bench" "$root/trs/include"
+cp "$here/../include/tcp_recv_sched.h" "$root/trs/include/"
 (cd "$here" && tar --exclude='*.c' --exclude='*.o' -cf - .) | tar -xf - -C "$root/trs/bench"
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"

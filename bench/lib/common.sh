@@ -28,3 +28,27 @@ iperf3_json_field() {
 # float comparisons for busy box sh: fge A B is true when A >= B.
 fge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }
 fle() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'; }
+
+# netstat_get NAME: the TcpExt counter NAME of this namespace's
+# /proc/net/netstat (empty if the kernel has no such counter).
+netstat_get() {
+	awk -v n="$1" '$1 == "TcpExt:" {
+		if (!hdr) { for (i = 2; i <= NF; i++) col[i] = $i; hdr = 1; next }
+		for (i = 2; i <= NF; i++) if (col[i] == n) print $i
+	}' /proc/net/netstat
+}
+
+# The three knobs of the patch, and their defaults from the shared header.
+KNOB_DIR=/proc/sys/net/ipv4
+KNOB_ENABLE=$KNOB_DIR/tcp_recv_sched_enable
+KNOB_LIMIT=$KNOB_DIR/tcp_recv_sched_starvation_limit
+KNOB_YIELD=$KNOB_DIR/tcp_recv_sched_yield_on_return
+header_define() { sed -n "s/^#define $1[[:space:]]*\([0-9]*\).*/\1/p" /trs/include/tcp_recv_sched.h; }
+
+# knobs ENABLE LIMIT YIELD: set all three (fails if any write fails).
+knobs() {
+	echo "$1" > $KNOB_ENABLE && echo "$2" > $KNOB_LIMIT && echo "$3" > $KNOB_YIELD
+}
+
+# median of the numbers given as arguments
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }

@@ -1,0 +1,30 @@
+# lib/load.sh - a receiver beside CPU-bound competitors (needs topology.sh).
+#
+# flood SECONDS N [READ_LEN] [OUT_PREFIX]
+#   Runs for SECONDS: N trs-hog competitors pinned to CPU 1, an iperf3
+#   receiver pinned to CPU 1 in namespace rx, an iperf3 sender pinned to
+#   CPU 0 in tx, reading READ_LEN (default 128K) per call. Leaves the hogs'
+#   key=value report in OUT_PREFIX.hog and the iperf3 JSON in
+#   OUT_PREFIX.json (default /tmp/flood). Returns iperf3's status.
+flood() {
+	_secs=$1 _n=$2 _len=${3:-128K} _out=${4:-/tmp/flood}
+	in_rx $TASKSET -c 1 $IPERF3 -s -1 -p 5201 > "$_out.srv" 2>&1 &
+	_srv=$!
+	sleep 0.5
+	$TRS_BIN/trs-hog -n "$_n" -c 1 -t "$((_secs + 1))" > "$_out.hog" &
+	_hog=$!
+	in_tx $TASKSET -c 0 $IPERF3 -c $TOPO_RX_ADDR -p 5201 -t "$_secs" -l "$_len" -J > "$_out.json" 2>&1
+	_rc=$?
+	wait $_hog
+	wait $_srv
+	return $_rc
+}
+
+# goodput_mbps FILE: receiver goodput of an iperf3 JSON report, in Mbit/s.
+goodput_mbps() {
+	awk -v b="$(iperf3_json_field "$1" sum_received bits_per_second)" \
+		'BEGIN { printf "%.1f", b / 1e6 }'
+}
+
+# kv FILE KEY: the value of a key=value line.
+kv() { sed -n "s/^$2=//p" "$1" | head -n 1; }

@@ -1,0 +1,53 @@
+#!/bin/sh
+# The starvation limit bounds what a competitor waits.
+#
+# One CPU-bound trs-hog shares CPU 1 with a flooded receiver (1 ms each
+# way, no rate limit, 1 MB reads, yield_on_return=0: the worst case for
+# the competitor). The hog measures its own longest gap between two runs.
+# Three settings, interleaved A B C A B C A B C, 5 s per run; per setting
+# the median over the rounds (emulation jitter is handled by repetition):
+#   A enable=0 (stock), B enable=2 limit=1000 us, C enable=2 limit=8000 us.
+# 1. wait(B) <= wait(A) + 1000 us + one tick (4000 us at HZ=250)
+# 2. wait(C) <= wait(A) + 8000 us + one tick
+# 3. the override is not a no-op: limit hits are counted under B, and
+#    the receiver runs longer under C than under B: wait(C) > wait(B).
+. /trs/bench/lib/common.sh
+. $TRS_BENCH/lib/tap.sh
+. $TRS_BENCH/lib/topology.sh
+. $TRS_BENCH/lib/load.sh
+trap 'knobs 0 $(header_define TRS_STARVATION_LIMIT_DEFAULT) 1; topo_down' EXIT
+TICK_US=4000	# CONFIG_HZ_250 in kernel-patch/guest.config
+ROUNDS=${TRS_BOUND_ROUNDS:-3}
+
+topo_up 1 none 0 || { fail "topology"; tap_done; exit 1; }
+wa="" wb="" wc="" hits_b=0
+for r in $(seq $ROUNDS); do
+	for s in A B C; do
+		case $s in
+		A) knobs 0 1000 0 ;;
+		B) knobs 2 1000 0 ;;
+		C) knobs 2 8000 0 ;;
+		esac
+		l0=$(netstat_get TCPRecvSchedLimitHits)
+		flood 5 1 1M /tmp/bound
+		w=$(kv /tmp/bound.hog hog_worst_wait_us)
+		l=$(($(netstat_get TCPRecvSchedLimitHits) - l0))
+		diag "round $r setting $s: hog worst wait $w us, limit hits $l, goodput $(goodput_mbps /tmp/bound.json) Mbit/s"
+		case $s in
+		A) wa="$wa $w" ;;
+		B) wb="$wb $w"; hits_b=$((hits_b + l)) ;;
+		C) wc="$wc $w" ;;
+		esac
+	done
+done
+ma=$(median $wa) mb=$(median $wb) mc=$(median $wc)
+diag "median worst wait: A $ma us, B $mb us, C $mc us"
+
+# 1
+check "limit 1000: worst wait $mb <= $ma + 1000 + $TICK_US us" [ "$mb" -le $((ma + 1000 + TICK_US)) ]
+# 2
+check "limit 8000: worst wait $mc <= $ma + 8000 + $TICK_US us" [ "$mc" -le $((ma + 8000 + TICK_US)) ]
+# 3
+check "limit 1000 cuts grants off ($hits_b limit hits)" [ "$hits_b" -gt 0 ]
+check "limit 8000 lets the receiver run longer than 1000 ($mc > $mb us)" [ "$mc" -gt "$mb" ]
+tap_done
