@@ -81,6 +81,7 @@ bench-full: kernel initramfs
 
 plots:
 	plots/draw $(BUILD)/results/latest $(BUILD)/plots
+	plots/tables $(BUILD)/results/latest > $(BUILD)/plots/tables.md
 
 docs-img: plots
 	plots/refresh-docs $(BUILD)/plots docs/img
@@ -88,7 +89,8 @@ docs-img: plots
 demo: kernel initramfs
 	bench/run-experiment bench/experiments/default.exp
 	plots/draw $(BUILD)/results/latest $(BUILD)/plots
-	@echo "charts: $(BUILD)/plots"
+	plots/tables $(BUILD)/results/latest > $(BUILD)/plots/tables.md
+	@echo "charts: $(BUILD)/plots, tables: $(BUILD)/plots/tables.md"
 
 checkpatch: deps
 	kernel-patch/checkpatch.sh
