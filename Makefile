@@ -19,7 +19,7 @@ DEB_PACKAGES := gcc make libc6-dev flex bison bc libelf-dev libssl-dev cpio \
 
 .PHONY: help deps tool bench-bin guest-bin initramfs kernel kernel-debug \
 	check check-host check-guest demo bench bench-full plots docs-img \
-	checkpatch clean
+	checkpatch clean rcvbuf
 
 help:
 	@echo "tcp-recv-sched - make targets"
@@ -35,6 +35,7 @@ help:
 	@echo "  initramfs     build the guest initramfs (Debian binaries + project files)"
 	@echo "  bench         run the default experiment in the guest (EXP=file to choose another)"
 	@echo "  bench-full    run the whole benchmark grid (hours)"
+	@echo "  rcvbuf        the receive-window collapse experiment, 6.12 as shipped vs fix (issue 8)"
 	@echo "  plots         draw the charts of the last benchmark run into build/plots/"
 	@echo "  docs-img      copy the reference run's charts into docs/img/"
 	@echo "  checkpatch    run scripts/checkpatch.pl --strict on the patch series"
@@ -51,7 +52,7 @@ bench-bin: deps
 	$(MAKE) -C bench BUILD=$(BUILD)
 
 guest-bin: tool bench-bin
-	@mkdir -p $(GUEST_BIN)
+	@rm -rf $(GUEST_BIN) && mkdir -p $(GUEST_BIN)
 	cp $(BUILD)/sysctl-tool/tcp-recv-sched $(GUEST_BIN)/
 	cp $(BUILD)/bench/bin/* $(GUEST_BIN)/
 
@@ -78,6 +79,9 @@ bench: kernel initramfs
 
 bench-full: kernel initramfs
 	bench/run-experiment bench/experiments/full.exp
+
+rcvbuf: kernel initramfs
+	bench/rcvbuf-run $(EXP)
 
 plots:
 	plots/draw $(BUILD)/results/latest $(BUILD)/plots
