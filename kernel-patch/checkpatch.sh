@@ -17,11 +17,11 @@ while read -r p; do
 	p=${p%%#*}; p=${p//[[:space:]]/}
 	[ -n "$p" ] || continue
 	n=$((n + 1))
-	if ! out=$(cd "$pristine" && scripts/checkpatch.pl --strict --quiet --terse \
+	# /usr/bin first: the SPDX check needs Debian's python3 with ply and git.
+	if ! out=$(cd "$pristine" && PATH=/usr/bin:$PATH scripts/checkpatch.pl --strict \
 		"$here/6.12/$p" 2>&1); then
-		rc=1
+		echo "$p:"; echo "$out"; rc=1
 	fi
-	[ -z "$out" ] || { echo "$p:"; echo "$out"; rc=1; }
 	if ! patch -d "$tmp" -p1 --batch --forward --quiet < "$here/6.12/$p" >/dev/null; then
 		echo "$p: does not apply on top of the previous patches"; rc=1
 	fi
