@@ -16,6 +16,12 @@
  *   hog_worst_wait_us_median (median over processes) and per process
  *   hog<i>_cpu_s / hog<i>_worst_wait_us.
  *
+ * The gap seen by the busy loop also includes time the whole (virtual) CPU
+ * did not run, e.g. a vCPU thread descheduled by the host under emulation.
+ * With CONFIG_SCHEDSTATS the kernel's own figure is printed too:
+ * hog_sched_wait_max_us, the longest time a process waited runnable on the
+ * run queue (stats.wait_max in /proc/self/sched), max over processes.
+ *
  * Exit status: 0 ok, 1 runtime failure, 2 usage error.
  */
 #define _GNU_SOURCE
@@ -34,6 +40,7 @@
 struct hog_stat {
 	double cpu_s;
 	long long worst_wait_ns;
+	double sched_wait_max_us;	/* -1: not available */
 	int done;
 };
 
@@ -170,6 +177,25 @@ static int setup_child(const struct opts *o)
 	return 0;
 }
 
+/* stats.wait_max of /proc/self/sched in microseconds, or -1. */
+static double sched_wait_max_us(void)
+{
+	FILE *f = fopen("/proc/self/sched", "r");
+	char line[256];
+	double ms = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (colon && strstr(line, "wait_max") && sscanf(colon + 1, "%lf", &ms) == 1)
+			break;
+	}
+	fclose(f);
+	return ms < 0 ? -1 : ms * 1000;
+}
+
 /* The busy loop: spin until the deadline, remembering the longest gap. */
 static void spin(const struct opts *o, struct hog_stat *st, long long deadline)
 {
@@ -185,6 +211,7 @@ static void spin(const struct opts *o, struct hog_stat *st, long long deadline)
 			break;
 	}
 	st->worst_wait_ns = worst;
+	st->sched_wait_max_us = sched_wait_max_us();
 	st->cpu_s = now_ns(CLOCK_PROCESS_CPUTIME_ID) / 1e9;
 	st->done = 1;
 }
@@ -199,12 +226,14 @@ static int cmp_ll(const void *a, const void *b)
 static void report(const struct opts *o, const struct hog_stat *st, double wall)
 {
 	long long *waits = calloc((size_t)(o->n > 0 ? o->n : 1), sizeof(*waits));
-	double cpu = 0;
+	double cpu = 0, sched_max = -1;
 	long long worst = 0;
 	int i;
 
 	for (i = 0; i < o->n; i++) {
 		cpu += st[i].cpu_s;
+		if (st[i].sched_wait_max_us > sched_max)
+			sched_max = st[i].sched_wait_max_us;
 		waits[i] = st[i].worst_wait_ns;
 		if (waits[i] > worst)
 			worst = waits[i];
@@ -213,6 +242,8 @@ static void report(const struct opts *o, const struct hog_stat *st, double wall)
 	       o->prefix, o->n, o->prefix, wall, o->prefix, cpu, o->prefix,
 	       wall > 0 ? cpu / wall : 0);
 	printf("%s_worst_wait_us=%.0f\n", o->prefix, worst / 1e3);
+	if (sched_max >= 0)
+		printf("%s_sched_wait_max_us=%.0f\n", o->prefix, sched_max);
 	if (waits) {
 		qsort(waits, o->n, sizeof(*waits), cmp_ll);
 		printf("%s_worst_wait_us_median=%.0f\n", o->prefix,

@@ -14,7 +14,7 @@
 . $TRS_BENCH/lib/tap.sh
 
 # write_err FILE VALUE: try to write VALUE, print the error text (empty = ok)
-write_err() { sh -c "printf '%s' '$2' > $1" 2>&1 | sed 's/.*: //'; }
+write_err() { sh -c "echo -n '$2' > $1" 2>&1 | sed 's/.*: //'; }
 
 # 1
 check "enable exists, default 0" [ "$(cat $KNOB_ENABLE 2>/dev/null)" = 0 ]
