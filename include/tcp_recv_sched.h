@@ -31,12 +31,14 @@ struct trs_knob_def {
 
 /*
  * enable: 0 stock, 1 defer while the owned socket has a backlog,
- *         2 defer while inside tcp_recvmsg() with the socket owned.
+ *         2 defer while inside tcp_recvmsg() with the socket owned,
+ *         3 as 2 but only to the next safe point of the copy loop, where
+ *           the task releases the socket and lets the scheduler run.
  * starvation_limit: microseconds an extra run may last past the point of
  *         preemption; 0 disables the override (unbounded).
  * yield_on_return: 1 hands the CPU back when leaving tcp_recvmsg().
  */
-#define TRS_ENABLE_MAX			2UL
+#define TRS_ENABLE_MAX			3UL
 #define TRS_STARVATION_LIMIT_MAX	1000000UL
 #define TRS_STARVATION_LIMIT_DEFAULT	2000UL
 
