@@ -2,7 +2,7 @@
 /*
  * trs-stream - a TCP stream whose every byte is checked.
  *
- *   trs-stream -s [-6] [-p PORT] [-P STREAMS] [-m MODE] [-n] [-l LEN]
+ *   trs-stream -s [-6] [-p PORT] [-P STREAMS] [-m MODE] [-n] [-d USEC] [-l LEN]
  *   trs-stream -c HOST [-p PORT] [-P STREAMS] [-t SECONDS] [-l LEN] [-o OFFSET]
  *
  * The client sends, on each of STREAMS connections, the byte sequence
@@ -15,7 +15,9 @@
  *   recvmsg  recvmsg() with one iovec
  *   waitall  recv(..., MSG_WAITALL)
  *   peek     recv(..., MSG_PEEK) then recv() of the same length, both checked
- * -n makes the server socket non-blocking (poll() before each read).
+ * -n makes the server socket non-blocking (poll() when it finds no data).
+ * -d USEC (implies -n) makes it a late reader: after each poll() it sleeps
+ * USEC before reading, so a burst is already queued when it reads.
  * -o makes the client start at byte OFFSET of the sequence: a deliberately
  * wrong stream, so the tests can show that the check does fail.
  *
@@ -45,6 +47,7 @@ enum mode { M_RECV, M_READ, M_RECVMSG, M_WAITALL, M_PEEK };
 
 struct opts {
 	int server, v6, streams, nonblock;
+	unsigned int delay_us;
 	enum mode mode;
 	const char *host, *port;
 	double seconds;
@@ -90,22 +93,16 @@ static double now_s(void)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: trs-stream -s [-6] [-p PORT] [-P STREAMS] [-m recv|read|recvmsg|waitall|peek] [-n] [-l LEN]\n"
+		"Usage: trs-stream -s [-6] [-p PORT] [-P STREAMS] [-m recv|read|recvmsg|waitall|peek] [-n] [-d USEC] [-l LEN]\n"
 		"       trs-stream -c HOST [-p PORT] [-P STREAMS] [-t SECONDS] [-l LEN] [-o OFFSET]\n");
 }
 
 /* One read in the chosen mode; returns what recv() would. */
-static ssize_t read_once(const struct opts *o, int fd, unsigned char *buf)
+static ssize_t read_mode(const struct opts *o, int fd, unsigned char *buf)
 {
 	struct iovec iov = { buf, o->len };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 
-	if (o->nonblock) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-
-		if (poll(&p, 1, -1) < 0)
-			return -1;
-	}
 	switch (o->mode) {
 	case M_READ:
 		return read(fd, buf, o->len);
@@ -115,6 +112,26 @@ static ssize_t read_once(const struct opts *o, int fd, unsigned char *buf)
 		return recv(fd, buf, o->len, MSG_WAITALL);
 	default:
 		return recv(fd, buf, o->len, 0);
+	}
+}
+
+/*
+ * Blocking: one read. Non-blocking: read; when the queue is empty, poll()
+ * for more, and with -d sleep before reading again, as a reader that is
+ * woken late (it waits for a CPU) would.
+ */
+static ssize_t read_once(const struct opts *o, int fd, unsigned char *buf)
+{
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t n = read_mode(o, fd, buf);
+
+		if (!o->nonblock || n >= 0 || errno != EAGAIN)
+			return n;
+		if (poll(&p, 1, -1) < 0)
+			return -1;
+		if (o->delay_us)
+			usleep(o->delay_us);
 	}
 }
 
@@ -313,7 +330,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	int c;
 
 	*o = (struct opts){ .streams = 1, .port = "5301", .seconds = 10, .len = 131072 };
-	while ((c = getopt(argc, argv, "sc:6p:P:m:nl:t:o:h")) != -1) {
+	while ((c = getopt(argc, argv, "sc:6p:P:m:nd:l:t:o:h")) != -1) {
 		switch (c) {
 		case 's':
 			o->server = 1;
@@ -342,6 +359,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->mode = c;
 			break;
 		case 'n':
+			o->nonblock = 1;
+			break;
+		case 'd':
+			o->delay_us = strtoul(optarg, &end, 10);
+			if (*end || o->delay_us > 10000000)
+				goto bad;
 			o->nonblock = 1;
 			break;
 		case 'l':

@@ -1,71 +1,90 @@
 #!/bin/sh
-# Receive-buffer autotuning of a loaded receiver on a long path (issue 8).
+# Receive-buffer autotuning of a late reader on a long path (issue 8).
 #
-# 25 ms each way, no rate limit; the iperf3 receiver is pinned to CPU 1
-# beside 16 CPU-bound trs-hog processes. A run is "stuck" when, 5 s into
-# the transfer, the data socket's receive buffer is still below 4 times its
+# 25 ms each way, no rate limit. The receiver is trs-stream in "late
+# reader" mode (-d 10000): each time it finds its socket empty it waits
+# for data, then sleeps 10 ms before reading everything queued. That is
+# what a receiver sharing its CPU with busy tasks does when it is woken
+# late; here it is deterministic. A run is "stuck" when, 5 s into the
+# transfer, the data socket's receive buffer is still under 4 times its
 # initial size (tcp_rmem[1] = 131072) although data flowed: autotuning
-# never took off. That is the state of the collapsed runs (about 12 Mbit/s,
-# rb 131072-154232, against rb 6291456 in good runs).
-# 1. net.ipv4.tcp_rcvq_drain_aware=0 (the unfixed code path): at least one
-#    of up to ATTEMPTS runs is stuck, and TcpExt TCPRcvqLateReader counts
-#    the measurements in which the queue held back a reader that kept up.
-# 2. tcp_rcvq_drain_aware=1 (the fix): none of ATTEMPTS runs is stuck.
-# 3. Unloaded (no hogs), with either setting, the buffer grows past 1 MB.
+# never took off. (Collapsed iperf3 runs beside 16 busy loops show rb
+# 131072-154232; good runs 6291456.)
+# Whether a given flow ends up stuck is decided in its first RTTs and is
+# not deterministic (2 of 12 runs with 16 busy loops, 1 of 3 without, in
+# our runs); `make rcvbuf` measures that rate. What is deterministic is
+# the kernel state behind it, which the test checks directly:
+# 1. net.ipv4.tcp_rcvq_drain_aware=0 (the unfixed code path), 3 runs of
+#    the late reader: TcpExt TCPRcvqLateReader counts measurements in which
+#    the queued bytes held back the growth of a reader that had emptied
+#    its queue - the stuck mechanism itself. (Stuck runs are reported.)
+# 2. tcp_rcvq_drain_aware=1 (the fix), 5 runs: the late reader's buffer
+#    grows in every run, although the same measurements happen (the
+#    counter moves too): a stuck run here fails the test.
+# 3. An ordinary reader (no delay) grows its buffer past 1 MB with either
+#    setting: unloaded behaviour is unchanged.
 . /trs/bench/lib/common.sh
 . $TRS_BENCH/lib/tap.sh
 . $TRS_BENCH/lib/topology.sh
 . $TRS_BENCH/lib/load.sh
-ATTEMPTS=${TRS_RCVBUF_ATTEMPTS:-10}
 trap topo_down EXIT
 topo_up 25 none 0 || { fail "topology"; tap_done; exit 1; }
 init_rb=$(in_rx $SYSCTL -n net.ipv4.tcp_rmem | awk '{ print $2 }')
+port=5500
+rx_counter() { in_rx sh -c ". /trs/bench/lib/common.sh; netstat_get $1"; }
 
-# attempt AWARE N: one 7 s run; sets rb, state (stuck|grown), late, mbps
-attempt() {
+# run AWARE DELAY_US: one 7 s checked stream; sets rb, state, late, mbps
+run() {
 	in_rx $SYSCTL -q -w net.ipv4.tcp_rcvq_drain_aware=$1
-	late0=$(in_rx sh -c ". /trs/bench/lib/common.sh; netstat_get TCPRcvqLateReader")
-	in_rx $TASKSET -c 1 $IPERF3 -s -1 -p 5201 > /dev/null 2>&1 &
+	port=$((port + 1))
+	late0=$(rx_counter TCPRcvqLateReader)
+	dopt=""
+	[ "$2" -gt 0 ] && dopt="-d $2"
+	in_rx $TRS_BIN/trs-stream -s -p $port $dopt > /tmp/rcvbuf.out 2>&1 &
 	srv=$!
-	sleep 0.5
-	[ "$2" -gt 0 ] && $TRS_BIN/trs-hog -n "$2" -c 1 -t 9 > /dev/null &
-	in_tx $TASKSET -c 0 $IPERF3 -c $TOPO_RX_ADDR -p 5201 -t 7 -J > /tmp/rcvbuf.json 2>&1 &
+	sleep 0.3
+	in_tx $TRS_BIN/trs-stream -c $TOPO_RX_ADDR -p $port -t 7 &
 	cli=$!
-	sleep 5.5
-	set -- $(rx_sock_state 5201)
+	sleep 5
+	set -- $(rx_sock_state $port)
 	rb=${1:-0} bytes=${4:-0}
-	wait $cli; wait $srv; wait
-	late=$(($(in_rx sh -c ". /trs/bench/lib/common.sh; netstat_get TCPRcvqLateReader") - late0))
-	mbps=$(goodput_mbps /tmp/rcvbuf.json)
+	wait $cli; wait $srv; rc=$?
+	late=$(($(rx_counter TCPRcvqLateReader) - late0))
+	mbps=$(kv /tmp/rcvbuf.out stream_mbps)
 	state=grown
 	[ "$rb" -lt $((4 * init_rb)) ] && [ "$bytes" -gt 0 ] && state=stuck
-	diag "drain_aware=$aware N=$n: rb=$rb bytes=$bytes late_reader=$late goodput=$mbps Mbit/s: $state"
+	[ $rc = 0 ] || state="stream-error"
+	diag "drain_aware=$aware delay=${delay}us: rb=$rb bytes=$bytes late_reader=$late $mbps Mbit/s: $state"
 }
 
 # 1
 stuck=0 late_sum=0
-for i in $(seq $ATTEMPTS); do
-	aware=0 n=16
-	attempt 0 16
+for i in 1 2 3; do
+	aware=0 delay=10000
+	run 0 10000
 	late_sum=$((late_sum + late))
-	[ $state = stuck ] && { stuck=$((stuck + 1)); break; }
+	[ "$state" = stuck ] && stuck=$((stuck + 1))
 done
-check "unfixed path: a stuck run within $ATTEMPTS attempts ($stuck after $i)" [ $stuck -ge 1 ]
-check "unfixed path: TCPRcvqLateReader counts held-back growth ($late_sum)" [ $late_sum -gt 0 ]
+diag "unfixed path: $stuck of 3 late-reader runs stuck"
+check "unfixed path: TCPRcvqLateReader counts growth held back from a reader that kept up ($late_sum)" \
+	[ $late_sum -gt 0 ]
 
 # 2
-stuck=0
-for i in $(seq $ATTEMPTS); do
-	aware=1 n=16
-	attempt 1 16
-	[ $state = stuck ] && stuck=$((stuck + 1))
+grown=0 late_sum=0
+for i in 1 2 3 4 5; do
+	aware=1 delay=10000
+	run 1 10000
+	late_sum=$((late_sum + late))
+	[ "$state" = grown ] && grown=$((grown + 1))
 done
-check "fix: no stuck run in $ATTEMPTS attempts ($stuck)" [ $stuck = 0 ]
+check "fix: late reader's buffer grows in $grown of 5 runs ($late_sum late-reader measurements)" \
+	[ $grown = 5 -a $late_sum -gt 0 ]
 
 # 3
 for a in 0 1; do
-	aware=$a n=0
-	attempt $a 0
-	check "unloaded, drain_aware=$a: buffer grows past 1 MB (rb=$rb, $mbps Mbit/s)" [ "$rb" -gt 1048576 ]
+	aware=$a delay=0
+	run $a 0
+	check "ordinary reader, drain_aware=$a: buffer grows past 1 MB (rb=$rb, $mbps Mbit/s)" \
+		[ "$rb" -gt 1048576 -a "$state" = grown ]
 done
 tap_done
