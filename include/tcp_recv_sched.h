@@ -54,13 +54,15 @@ struct trs_knob_def {
 
 /*
  * TcpExt counters added by the series, as named in /proc/net/netstat.
- * RecvSched*: the policy (grants, grants cut by the limit, yields).
+ * RecvSched*: the policy (grants, grants cut by the limit, yields,
+ * mode 3 safe-point releases).
  */
 #define TRS_COUNTER_NAMES {			\
 	"TCPRecvSchedGrants",			\
 	"TCPRecvSchedLimitHits",		\
 	"TCPRecvSchedYields",			\
+	"TCPRecvSchedReleases",			\
 }
-#define TRS_COUNTER_COUNT 3
+#define TRS_COUNTER_COUNT 4
 
 #endif /* TCP_RECV_SCHED_H */

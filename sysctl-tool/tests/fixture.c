@@ -122,8 +122,8 @@ int fx_setup(void **state)
 		free(val);
 	}
 	p = xasprintf("%s/" TRS_NETSTAT_FILE, fx->proc);
-	fx_write(p, "TcpExt: SyncookiesSent TCPRecvSchedGrants TCPRecvSchedLimitHits TCPRecvSchedYields TCPOrigDataSent\n"
-		    "TcpExt: 3 10 20 30 99\n"
+	fx_write(p, "TcpExt: SyncookiesSent TCPRecvSchedGrants TCPRecvSchedLimitHits TCPRecvSchedYields TCPRecvSchedReleases TCPOrigDataSent\n"
+		    "TcpExt: 3 10 20 30 40 99\n"
 		    "IpExt: InNoRoutes InTruncatedPkts\n"
 		    "IpExt: 0 0\n");
 	free(p);

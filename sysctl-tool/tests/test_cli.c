@@ -72,7 +72,8 @@ static void test_show_text(void **state)
 			    "yield_on_return 1\n"
 			    "TCPRecvSchedGrants 10\n"
 			    "TCPRecvSchedLimitHits 20\n"
-			    "TCPRecvSchedYields 30\n");
+			    "TCPRecvSchedYields 30\n"
+			    "TCPRecvSchedReleases 40\n");
 	assert_string_equal(r.err, "");
 	fx_result_free(&r);
 }
@@ -307,7 +308,8 @@ static void test_sweep_tsv(void **state)
 	assert_string_equal(header,
 		"run repeat enable starvation_limit yield_on_return exit_status "
 		"start_time duration_s d_TCPRecvSchedGrants "
-		"d_TCPRecvSchedLimitHits d_TCPRecvSchedYields rate ");
+		"d_TCPRecvSchedLimitHits d_TCPRecvSchedYields "
+		"d_TCPRecvSchedReleases rate ");
 	free(header);
 	for (size_t i = 1; i < t.nrows; i++) {
 		const char *en = fx_cell(&t, i, "enable");
