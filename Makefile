@@ -18,7 +18,7 @@ DEB_PACKAGES := gcc make libc6-dev flex bison bc libelf-dev libssl-dev cpio \
 	libcmocka-dev valgrind gnuplot-nox python3-ply python3-git
 
 .PHONY: help deps tool bench-bin guest-bin initramfs kernel kernel-debug \
-	check check-host check-guest demo bench bench-full plots docs-img \
+	check check-host check-guest check-timing demo bench bench-full plots docs-img \
 	checkpatch clean rcvbuf
 
 help:
@@ -27,6 +27,7 @@ help:
 	@echo "  check         all tests: host unit tests, guest tests (both preemption models, debug kernel)"
 	@echo "  check-host    host-only tests (the tcp-recv-sched tool's unit tests, valgrind)"
 	@echo "  check-guest   guest tests on the $(KVARIANT) kernel"
+	@echo "  check-timing  the timed guest checks (starvation-limit bounds); run on a quiet host"
 	@echo "  deps          install the Debian packages the project needs (root; apt-get)"
 	@echo "  tool          build the tcp-recv-sched tool into build/"
 	@echo "  bench-bin     build the benchmark helpers (load generator) into build/"
@@ -73,6 +74,9 @@ check-guest: kernel initramfs
 
 check: deps
 	bench/run-checks all
+
+check-timing: kernel initramfs
+	TRS_PLAN=bench/tests/plan-timing TRS_TIMING=1 bench/run-checks guest default
 
 bench: kernel initramfs
 	bench/run-experiment $(or $(EXP),bench/experiments/default.exp)
