@@ -44,3 +44,22 @@ rx_sock_state() {
 		}
 		END { print out }'
 }
+
+# checked_stream PORT FAMILY MODE [-n]: a 3 s, 2-stream trs-stream transfer
+# tx -> rx (FAMILY 4 or 6, read MODE, -n non-blocking) with the receiver
+# pinned to CPU 1 beside 4 trs-hog processes. Returns the receiver's status
+# (0: every byte intact); its key=value report is in /tmp/stream.out and
+# "N bytes, N errors" in $stream_res.
+checked_stream() {
+	_addr=$TOPO_RX_ADDR _v6=""
+	[ "$2" = 6 ] && { _addr=$TOPO_RX_ADDR6; _v6=-6; }
+	in_rx $TASKSET -c 1 $TRS_BIN/trs-stream -s $_v6 -p "$1" -P 2 -m "$3" ${4:-} > /tmp/stream.out 2>&1 &
+	_srv=$!
+	sleep 0.3
+	$TRS_BIN/trs-hog -n 4 -c 1 -t 4 > /dev/null &
+	in_tx $TASKSET -c 0 $TRS_BIN/trs-stream -c $_addr -p "$1" -P 2 -t 3
+	wait $_srv; _rc=$?
+	wait
+	stream_res="$(kv /tmp/stream.out stream_bytes) bytes, $(kv /tmp/stream.out stream_errors) errors"
+	return $_rc
+}

@@ -101,21 +101,11 @@ port=5501
 for spec in "4 recv 1" "4 read 0" "4 recvmsg 1" "4 waitall 0" "4 waitall 1" "4 peek 0" \
 	"4 peek 1" "4 recv 0 -n" "4 peek 1 -n" "6 recv 1" "6 peek 0" "6 waitall 1" "6 recv 0 -n"; do
 	set -- $spec
-	fam=$1 mode=$2 y=$3 nb=${4:-}
-	knobs 3 $def $y
-	addr=$TOPO_RX_ADDR; v6=""
-	[ $fam = 6 ] && { addr=$TOPO_RX_ADDR6; v6=-6; }
+	knobs 3 $def $3
 	port=$((port + 1))
 	r0=$(netstat_get TCPRecvSchedReleases)
-	in_rx $TASKSET -c 1 $TRS_BIN/trs-stream -s $v6 -p $port -P 2 -m $mode $nb > /tmp/stream.out 2>&1 &
-	srv=$!
-	sleep 0.3
-	$TRS_BIN/trs-hog -n 4 -c 1 -t 4 > /dev/null &
-	in_tx $TASKSET -c 0 $TRS_BIN/trs-stream -c $addr -p $port -P 2 -t 3
-	wait $srv; rc=$?
-	wait
+	checked_stream $port $1 $2 ${4:-}; rc=$?
 	r=$(($(netstat_get TCPRecvSchedReleases) - r0))
-	res="$(kv /tmp/stream.out stream_bytes) bytes, $(kv /tmp/stream.out stream_errors) errors, $r releases"
-	check "IPv$fam $mode ${nb:+non-blocking }yield_on_return=$y stream intact with enable=3: $res" [ $rc = 0 ]
+	check "IPv$1 $2 ${4:+non-blocking }yield_on_return=$3 stream intact with enable=3: $stream_res, $r releases" [ $rc = 0 ]
 done
 tap_done

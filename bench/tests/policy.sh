@@ -66,19 +66,9 @@ knobs 2 $def 1
 port=5301
 for spec in "4 recv" "4 read" "4 recvmsg" "4 waitall" "4 peek" "4 recv -n" "6 recv" "6 recv -n"; do
 	set -- $spec
-	fam=$1 mode=$2 nb=${3:-}
-	addr=$TOPO_RX_ADDR; v6=""
-	[ $fam = 6 ] && { addr=$TOPO_RX_ADDR6; v6=-6; }
 	port=$((port + 1))
-	in_rx $TASKSET -c 1 $TRS_BIN/trs-stream -s $v6 -p $port -P 2 -m $mode $nb > /tmp/stream.out 2>&1 &
-	srv=$!
-	sleep 0.3
-	$TRS_BIN/trs-hog -n 4 -c 1 -t 4 > /dev/null &
-	in_tx $TASKSET -c 0 $TRS_BIN/trs-stream -c $addr -p $port -P 2 -t 3
-	wait $srv; rc=$?
-	wait
-	res="$(kv /tmp/stream.out stream_bytes) bytes, $(kv /tmp/stream.out stream_errors) errors"
-	check "IPv$fam $mode ${nb:+non-blocking }stream intact with enable=2: $res" [ $rc = 0 ]
+	checked_stream $port $1 $2 ${3:-}; rc=$?
+	check "IPv$1 $2 ${3:+non-blocking }stream intact with enable=2: $stream_res" [ $rc = 0 ]
 done
 
 # 7
