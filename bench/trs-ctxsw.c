@@ -29,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "trs-util.h"
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -216,15 +218,6 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: trs-ctxsw pingpong [-c CPU[,CPU]] [-i ITERATIONS]\n"
 		"       trs-ctxsw fanout [-c CPU] [-g GROUPS] [-f FANOUT] [-i MESSAGES] [-s SIZE]\n");
-}
-
-static int parse_long(const char *s, long min, long max, long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtol(s, &end, 10);
-	return errno || end == s || *end || *out < min || *out > max ? -1 : 0;
 }
 
 int main(int argc, char **argv)

@@ -36,6 +36,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "trs-util.h"
+
 /* The kernel's struct sched_attr (include/uapi/linux/sched/types.h). */
 struct trs_sched_attr {
 	uint32_t size;
@@ -76,15 +78,6 @@ static void usage(FILE *f)
 		"  -c CPU       pin to CPU\n"
 		"  -r FILE      fork, wait, write CPU time and context switches to FILE (- = stdout)\n"
 		"  -p PREFIX    prefix of the reported keys (default recv)\n");
-}
-
-static int parse_long(const char *s, long min, long max, long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtol(s, &end, 10);
-	return errno || end == s || *end || *out < min || *out > max ? -1 : 0;
 }
 
 static int apply(const struct opts *o)

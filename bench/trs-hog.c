@@ -37,6 +37,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "trs-util.h"
+
 struct hog_stat {
 	double cpu_s;
 	long long worst_wait_ns;
@@ -78,15 +80,6 @@ static void usage(FILE *f)
 		"  -t SECONDS  run time (default 10; also stops on SIGINT/SIGTERM)\n"
 		"  -g US       gap threshold counted as a wait (default 50)\n"
 		"  -p PREFIX   prefix of the printed keys (default hog)\n");
-}
-
-static int parse_long(const char *s, long min, long max, long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtol(s, &end, 10);
-	return errno || end == s || *end || *out < min || *out > max ? -1 : 0;
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
