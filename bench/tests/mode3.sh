@@ -6,7 +6,7 @@
 # CPU 1 beside CPU-bound trs-hog processes, under whatever preemption
 # model the guest booted with (read from /sys/kernel/debug/sched/preempt;
 # the plan runs this test under voluntary and full).
-# 1. enable=3, 4 hogs, yield_on_return=1 (yield()) and 0 (schedule()):
+# 1. enable=3, 4 hogs, yield_on_return=1 (forfeit + schedule()) and 0 (schedule()):
 #    safe-point releases (TCPRecvSchedReleases) happen in both.
 # 2. Deferral lengths: tcp:tcp_recv_sched_end during one enable=3 run
 #    (yield_on_return=0); the extra_ns distribution per reason goes to the
