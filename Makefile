@@ -19,7 +19,7 @@ DEB_PACKAGES := gcc make libc6-dev flex bison bc libelf-dev libssl-dev cpio \
 
 .PHONY: help deps tool bench-bin guest-bin initramfs kernel kernel-debug \
 	check check-host check-guest check-timing demo bench bench-full plots docs-img \
-	checkpatch clean rcvbuf
+	checkpatch clean rcvbuf backlog
 
 help:
 	@echo "tcp-recv-sched - make targets"
@@ -37,6 +37,7 @@ help:
 	@echo "  bench         run the default experiment in the guest (EXP=file to choose another)"
 	@echo "  bench-full    run the whole benchmark grid (hours)"
 	@echo "  rcvbuf        the receive-window collapse experiment, 6.12 as shipped vs fix (issue 8)"
+	@echo "  backlog       where socket backlog parking is large, and modes 1-3 there (issue 7; EXP=...)"
 	@echo "  plots         draw the charts of the last benchmark run into build/plots/"
 	@echo "  docs-img      copy the reference run's charts into docs/img/"
 	@echo "  checkpatch    run scripts/checkpatch.pl --strict on the patch series"
@@ -85,7 +86,10 @@ bench-full: kernel initramfs
 	bench/run-experiment bench/experiments/full.exp
 
 rcvbuf: kernel initramfs
-	bench/rcvbuf-run $(EXP)
+	bench/sweep-run rcvbuf $(EXP)
+
+backlog: kernel initramfs
+	bench/sweep-run backlog $(EXP)
 
 plots:
 	plots/draw $(BUILD)/results/latest $(BUILD)/plots

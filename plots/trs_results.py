@@ -1,9 +1,11 @@
 """trs_results - read a results folder of bench/run-experiment, summarise it.
 
-Used by plots/draw and plots/tables. Only the standard library.
+Used by plots/draw and plots/tables; boot_ratio also by plots/rcvbuf-analyze
+and plots/backlog-analyze. Only the standard library.
 """
 import glob
 import os
+import random
 import statistics
 
 
@@ -90,3 +92,21 @@ def fmt(s, digits=0, scale=1.0):
     m, lo, hi, _ = s
     f = "{:.%df}" % digits
     return f"{f.format(m * scale)} [{f.format(lo * scale)}–{f.format(hi * scale)}]"
+
+
+def boot_ratio(pairs, n=2000, seed=1):
+    """95% bootstrap interval (lo, hi) of median(b) / median(a) over pairs
+    [(a, b), ...] (e.g. one pair per round): resample the pairs with
+    replacement, keeping each pair together, n times with a fixed seed.
+    Resamples whose median(a) is 0 are left out; (None, None) if all are."""
+    rnd = random.Random(seed)
+    ratios = []
+    for _ in range(n):
+        s = [pairs[rnd.randrange(len(pairs))] for _ in pairs]
+        den = statistics.median(p[0] for p in s)
+        if den > 0:
+            ratios.append(statistics.median(p[1] for p in s) / den)
+    ratios.sort()
+    if not ratios:
+        return None, None
+    return ratios[int(0.025 * len(ratios))], ratios[int(0.975 * len(ratios)) - 1]
