@@ -9,10 +9,14 @@
 #    (+ guest-debug.config for KVARIANT=debug) and check that every option
 #    of the fragments survived olddefconfig.
 # 4. Build bzImage with ccache; copy it to $TRS_CACHE/out/$KVARIANT/.
+# KVARIANT=proto applies kernel-patch/proto/series after the series (measured
+# prototypes that are not part of it) and builds in obj/default, so that
+# only the files the prototypes touch are recompiled (the next default
+# build recompiles them back; out/default is left alone).
 # Nothing is rebuilt when the series, fragments and this script are unchanged.
 #
 # Environment: TRS_CACHE (default ${XDG_CACHE_HOME:-~/.cache}/tcp-recv-sched),
-# KVARIANT (default|debug), CCACHE_DIR (default $TRS_CACHE/ccache), JOBS,
+# KVARIANT (default|debug|proto), CCACHE_DIR (default $TRS_CACHE/ccache), JOBS,
 # KERNEL_TARBALL, KBUILD_EXTRA (extra make arguments, e.g. W=1).
 set -euo pipefail
 
@@ -29,11 +33,14 @@ pristine=$TRS_CACHE/pristine
 src=$TRS_CACHE/src
 obj=$TRS_CACHE/obj/$KVARIANT
 out=$TRS_CACHE/out/$KVARIANT
+series_files=("$series_dir/series")
 
 case $KVARIANT in
 default) fragments=("$here/guest.config") ;;
 debug)   fragments=("$here/guest.config" "$here/guest-debug.config") ;;
-*) echo "build-kernel: unknown KVARIANT '$KVARIANT' (default|debug)" >&2; exit 2 ;;
+proto)   fragments=("$here/guest.config"); obj=$TRS_CACHE/obj/default
+	 series_files+=("$here/proto/series") ;;
+*) echo "build-kernel: unknown KVARIANT '$KVARIANT' (default|debug|proto)" >&2; exit 2 ;;
 esac
 
 log() { printf 'build-kernel: %s\n' "$*" >&2; }
@@ -48,12 +55,15 @@ flock 9
 hash_files() { for f in "$@"; do printf '%s\n' "$(basename "$f")"; cat "$f"; done | sha256sum | cut -d' ' -f1; }
 
 patches=()
-while read -r p; do
-	p=${p%%#*}; p=${p//[[:space:]]/}
-	[ -n "$p" ] || continue
-	[ -r "$series_dir/$p" ] || die "series names $p, which is not in $series_dir"
-	patches+=("$series_dir/$p")
-done < "$series_dir/series"
+for sf in "${series_files[@]}"; do
+	d=$(dirname "$sf")
+	while read -r p; do
+		p=${p%%#*}; p=${p//[[:space:]]/}
+		[ -n "$p" ] || continue
+		[ -r "$d/$p" ] || die "$sf names $p, which is not in $d"
+		patches+=("$d/$p")
+	done < "$sf"
+done
 
 # 1. pristine tree
 tar_id=$(stat -c '%s %Y' "$KERNEL_TARBALL")
@@ -66,7 +76,7 @@ if [ "$(cat "$pristine/.tarball" 2>/dev/null)" != "$tar_id" ]; then
 fi
 
 # 2. patched tree
-src_id=$(printf '%s\n%s\n' "$tar_id" "$(hash_files "$series_dir/series" ${patches[@]+"${patches[@]}"})" | sha256sum | cut -d' ' -f1)
+src_id=$(printf '%s\n%s\n' "$tar_id" "$(hash_files "${series_files[@]}" ${patches[@]+"${patches[@]}"})" | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$src/.trs-src" 2>/dev/null)" != "$src_id" ]; then
 	log "resetting $src to pristine and applying ${#patches[@]} patch(es)"
 	mkdir -p "$src"
