@@ -12,6 +12,9 @@
 #   A enable=0 (stock), B enable=2 limit=1000 us, C enable=2 limit=8000 us.
 # 1. wait(B) <= wait(A) + 1000 us + one tick (4000 us at HZ=250)
 # 2. wait(C) <= wait(A) + 8000 us + one tick
+#    (1 and 2 are judged only with TRS_TIMING=1: bench/run-checks sets it
+#    when the host was quiet before the boot, and reports them skipped
+#    otherwise, since host jitter then exceeds the bounds; 3 always counts)
 # 3. the override is not a no-op: limit hits are counted under B, and the
 #    receiver's extra runs really last longer under C than under B: the mean
 #    extra_ns of tcp:tcp_recv_sched_end (the kernel's own measure of each
@@ -62,10 +65,15 @@ ma=$(median $wa) mb=$(median $wb) mc=$(median $wc)
 eb=$(median $xb) ec=$(median $xc)
 diag "median worst wait: A $ma us, B $mb us, C $mc us; median mean extra run: B $eb us, C $ec us"
 
-# 1
-check "limit 1000: worst wait $mb <= $ma + 1000 + $TICK_US us" [ "$mb" -le $((ma + 1000 + TICK_US)) ]
-# 2
-check "limit 8000: worst wait $mc <= $ma + 8000 + $TICK_US us" [ "$mc" -le $((ma + 8000 + TICK_US)) ]
+# 1, 2
+if [ "${TRS_TIMING:-1}" = 1 ]; then
+	check "limit 1000: worst wait $mb <= $ma + 1000 + $TICK_US us" [ "$mb" -le $((ma + 1000 + TICK_US)) ]
+	check "limit 8000: worst wait $mc <= $ma + 8000 + $TICK_US us" [ "$mc" -le $((ma + 8000 + TICK_US)) ]
+else
+	why="host was busy at boot (TRS_TIMING=0): host jitter exceeds the bound"
+	skip "limit 1000: worst wait $mb <= $ma + 1000 + $TICK_US us" "$why"
+	skip "limit 8000: worst wait $mc <= $ma + 8000 + $TICK_US us" "$why"
+fi
 # 3
 check "limit 1000 cuts grants off ($hits_b limit hits)" [ "$hits_b" -gt 0 ]
 check "limit 8000 lets the receiver run longer than 1000: extra run $ec > $eb us" [ "$ec" -gt "$eb" ]
