@@ -80,8 +80,22 @@ def fairness(res, out, model, n):
         files.append(path)
         plots.append(f"'{path}' using 1:2:3:4:5:6 with xyerrorbars pt 7 ps 1.3 lw 1.5 "
                      f"lc rgb '{GROUP_COLOURS.get(g, '#555555')}' title '{g}'")
-    for path in files:
-        plots.append(f"'{path}' using 1:2:7 with labels left offset 0.7,0.7 font ',9' notitle")
+    # Labels: stacked upwards where points crowd (same x within 0.06, y within
+    # one step), each joined to its point by a thin line.
+    step, placed, rows = 0.035, [], []
+    for pt in sorted((pt for pts in groups.values() for pt in pts), key=lambda q: q[1]):
+        ly = pt[1]
+        for lx, py in placed:
+            if abs(lx - pt[0]) < 0.06 and ly < py + step:
+                ly = py + step
+        placed.append((pt[0], ly))
+        rows.append((pt[0], pt[1], pt[0] + 0.012, ly + 0.012, pt[6]))
+    lpath = os.path.join(out, "data", f"{stem}-labels.dat")
+    with open(lpath, "w") as f:
+        for r in rows:
+            f.write("%.4f %.4f %.4f %.4f \"%s\"\n" % r)
+    plots.append(f"'{lpath}' using 1:2:($3-$1):($4-$2) with vectors nohead lw 0.5 lc rgb '#999999' notitle")
+    plots.append(f"'{lpath}' using 3:4:5 with labels left offset 0.3,0 font ',9' notitle")
     body = f"""
 set title "Fairness versus throughput: preempt={model}, N={n} competitors\\n{{/*0.8 median of {reps} runs per policy; bars: min-max; unloaded goodput {base:.0f} Mbit/s, stock competitors' share {stock_share:.3f} CPU}}"
 set xlabel "competitors' CPU share / their share under stock at N={n}"
