@@ -11,5 +11,5 @@ set yrange [0:*]
 set offsets 0, 0, graph 0.15, 0
 set grid ytics
 eval "set xtics (" . xlabels . ")"
-set key top left
+set key below
 eval "plot " . plotcmd
