@@ -100,7 +100,7 @@ else
 	echo 0 > $T/tracing_on; echo 0 > $EV/enable
 	over=$(cat $T/per_cpu/cpu*/stats | awk '/^overrun:/ { s += $2 } END { print s + 0 }')
 	grep 'tcp_backlog_drain:' $T/trace > /tmp/bl.trace
-	echo > $T/trace
+	echo > $T/trace; echo 1 > $T/tracing_on	# as found, for the tests after this one
 	all=$(wc -l < /tmp/bl.trace)
 	set -- $(awk '/ sport=5201 / {
 		n++; for (i = 1; i <= NF; i++) { split($i, kv, "=")

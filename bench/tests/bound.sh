@@ -39,6 +39,7 @@ check "scheduler statistics on (stats.wait_max in /proc/self/sched)" \
 	grep -q wait_max /proc/self/sched
 wa="" wb="" wc="" hits_b=0 xb="" xc=""
 echo 1 > $EV/enable
+echo 1 > /sys/kernel/tracing/tracing_on	# an earlier test may have left it off
 for r in $(seq $ROUNDS); do
 	for s in A B C; do
 		case $s in
