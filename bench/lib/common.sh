@@ -45,6 +45,15 @@ KNOB_LIMIT=$KNOB_DIR/tcp_recv_sched_starvation_limit
 KNOB_YIELD=$KNOB_DIR/tcp_recv_sched_yield_on_return
 header_define() { sed -n "s/^#define $1[[:space:]]*\([0-9]*\).*/\1/p" /trs/include/tcp_recv_sched.h; }
 
+# need_enable WHO VALUES: exit with a message unless this kernel has the
+# tcp_recv_sched_enable knob, when the values asked for are more than "0".
+need_enable() {
+	if [ "$2" != 0 ] && [ ! -w "$KNOB_ENABLE" ]; then
+		echo "$1: enable=$2 needs $KNOB_ENABLE" >&2
+		exit 1
+	fi
+}
+
 # knobs ENABLE LIMIT YIELD: set all three (fails if any write fails).
 knobs() {
 	echo "$1" > $KNOB_ENABLE && echo "$2" > $KNOB_LIMIT && echo "$3" > $KNOB_YIELD
