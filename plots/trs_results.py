@@ -1,7 +1,7 @@
 """trs_results - read a results folder of bench/run-experiment, summarise it.
 
-Used by plots/draw and plots/tables; boot_ratio also by plots/rcvbuf-analyze
-and plots/backlog-analyze. Only the standard library.
+Used by plots/draw and plots/tables; read_kv, boot_ratio and median_ratio also
+by plots/rcvbuf-analyze and plots/backlog-analyze. Only the standard library.
 """
 import glob
 import os
@@ -110,3 +110,15 @@ def boot_ratio(pairs, n=2000, seed=1):
     if not ratios:
         return None, None
     return ratios[int(0.025 * len(ratios))], ratios[int(0.975 * len(ratios)) - 1]
+
+
+def median_ratio(pairs):
+    """(median(b) / median(a), lo, hi) over pairs [(a, b), ...], with the
+    boot_ratio interval (lo, hi may be None); None if there are no pairs or
+    median(a) is 0."""
+    if not pairs:
+        return None
+    den = statistics.median(p[0] for p in pairs)
+    if den == 0:
+        return None
+    return (statistics.median(p[1] for p in pairs) / den,) + boot_ratio(pairs)
