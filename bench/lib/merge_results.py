@@ -11,16 +11,8 @@ for overhead experiments policy is "enable=<n>".
 import os
 import sys
 
-
-def read_kv(path):
-    out = {}
-    with open(path) as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if "=" in line and not line.startswith("#"):
-                k, v = line.split("=", 1)
-                out[k] = v
-    return out
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "plots"))
+from trs_results import read_kv  # noqa: E402
 
 
 def read_policies(path):
@@ -36,6 +28,8 @@ def read_policies(path):
 
 def main():
     d, name = sys.argv[1], sys.argv[2]
+    if not os.path.exists(os.path.join(d, "exp")):
+        sys.exit("merge_results: %s: no exp file" % d)
     exp = read_kv(os.path.join(d, "exp"))
     groups = read_policies(os.path.join(d, "policies.tsv"))
     policies = exp.get("policies", "").split()
