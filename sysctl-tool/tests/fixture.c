@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,6 +188,15 @@ pid_t fx_spawn(const struct fx *fx, char **args, const char *err_file)
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
+		static const int stop[] = { SIGINT, SIGTERM, SIGHUP };
+		sigset_t set;
+
+		sigemptyset(&set);
+		for (size_t i = 0; i < sizeof(stop) / sizeof(stop[0]); i++) {
+			signal(stop[i], stop[i] == fx->ignored_sig ? SIG_IGN : SIG_DFL);
+			sigaddset(&set, stop[i]);
+		}
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
 		redirect(STDOUT_FILENO, out);
 		redirect(STDERR_FILENO, err_file);
 		execvp(argv[0], argv);

@@ -20,6 +20,7 @@ struct fx {
 	char dir[64];		/* the temporary directory */
 	char *proc;		/* dir/proc */
 	bool valgrind;
+	int ignored_sig;	/* fx_spawn: start the tool with it ignored */
 };
 
 struct fx_result {
@@ -42,6 +43,11 @@ void fx_run(const struct fx *fx, struct fx_result *r, ...);
 void fx_runv(const struct fx *fx, struct fx_result *r, char **args);
 /* Appends NULL-ended char * arguments to args[n..max), NULL-terminates. */
 size_t fx_take_args(char **args, size_t n, size_t max, va_list ap);
+/*
+ * Starts the tool as an interactive shell would: SIGINT, SIGTERM and SIGHUP
+ * at their defaults and unblocked, whatever the test runner inherited
+ * (make under nohup or "&" ignores some), except fx->ignored_sig if set.
+ */
 pid_t fx_spawn(const struct fx *fx, char **args, const char *err_file);
 int fx_wait(pid_t pid, int timeout_s);	/* status, or -1 on timeout */
 bool fx_wait_file(const char *path, int timeout_s);

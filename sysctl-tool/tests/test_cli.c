@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -663,6 +664,39 @@ static void test_sweep_double_sigint(void **state)
 	interrupt_sweep(state, SIGINT, true);
 }
 
+/*
+ * Started with SIGINT ignored (nohup, "cmd &" from a script), the tool keeps
+ * ignoring it, as its command does: a SIGINT changes nothing, the SIGTERM
+ * sent after it is what stops the sweep, and the knobs are restored.
+ */
+static void test_sweep_sigint_ignored(void **state)
+{
+	struct fx *fx = *state;
+	char *marker = fx_path(fx, "marker"), *err = fx_path(fx, "sig.err");
+	char *script = xasprintf("echo $$ > %s.tmp && mv %s.tmp %s && exec sleep 30",
+				 marker, marker, marker);
+	char *args[] = { "sweep", "--enable", "2", "--", "sh", "-c", script, NULL };
+	struct timespec grace = { 0, 300 * 1000 * 1000 };
+	pid_t tool;
+	int status;
+
+	fx->ignored_sig = SIGINT;
+	tool = fx_spawn(fx, args, err);
+	assert_true(fx_wait_file(marker, 20));
+	assert_int_equal(kill(tool, SIGINT), 0);
+	nanosleep(&grace, NULL);
+	assert_int_equal(waitpid(tool, &status, WNOHANG), 0);	/* still running */
+	assert_int_equal(kill(tool, SIGTERM), 0);
+	status = fx_wait(tool, 20);
+	assert_true(status != -1);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGTERM);
+	assert_original(fx);
+	free(script);
+	free(err);
+	free(marker);
+}
+
 /* The three commands under valgrind: exit 0 and not a word from it. */
 static void test_valgrind(void **state)
 {
@@ -716,6 +750,7 @@ const struct CMUnitTest cli_tests[] = {
 	FX_TEST(test_sweep_sigterm),
 	FX_TEST(test_sweep_sighup),
 	FX_TEST(test_sweep_double_sigint),
+	FX_TEST(test_sweep_sigint_ignored),
 	FX_TEST(test_valgrind),
 };
 const size_t n_cli_tests = sizeof(cli_tests) / sizeof(cli_tests[0]);
