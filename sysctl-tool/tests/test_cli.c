@@ -607,8 +607,10 @@ static void test_sweep_write_error(void **state)
  * 1. start a sweep whose command records the enable value it sees and its
  *    pid, then sleeps; 2. send sig (twice if asked) to the tool;
  * 3. expect the tool to die of sig, the sleeper gone, the knobs original.
+ * With ignored set, the tool is started with that signal ignored (nohup,
+ * "cmd &" from a script) and is sent it first: it must keep running.
  */
-static void interrupt_sweep(void **state, int sig, bool twice)
+static void interrupt_sweep(void **state, int sig, bool twice, int ignored)
 {
 	struct fx *fx = *state;
 	char *marker = fx_path(fx, "marker"), *err = fx_path(fx, "sig.err");
@@ -617,13 +619,22 @@ static void interrupt_sweep(void **state, int sig, bool twice)
 				 enable, marker, marker, marker);
 	char *args[] = { "sweep", "--enable", "2", "--yield-on-return", "0",
 			 "--repeat", "3", "--", "sh", "-c", script, NULL };
-	pid_t tool = fx_spawn(fx, args, err);
+	pid_t tool;
 	char *seen, *errtext;
 	int status, child;
 
+	fx->ignored_sig = ignored;
+	tool = fx_spawn(fx, args, err);
 	assert_true(fx_wait_file(marker, 20));
 	seen = fx_read(marker);
 	assert_int_equal(sscanf(seen, "2 %d", &child), 1);
+	if (ignored) {
+		struct timespec grace = { 0, 300 * 1000 * 1000 };
+
+		assert_int_equal(kill(tool, ignored), 0);
+		nanosleep(&grace, NULL);
+		assert_int_equal(waitpid(tool, &status, WNOHANG), 0);	/* still running */
+	}
 	assert_int_equal(kill(tool, sig), 0);
 	if (twice)
 		kill(tool, sig);
@@ -646,55 +657,31 @@ static void interrupt_sweep(void **state, int sig, bool twice)
 
 static void test_sweep_sigint(void **state)
 {
-	interrupt_sweep(state, SIGINT, false);
+	interrupt_sweep(state, SIGINT, false, 0);
 }
 
 static void test_sweep_sigterm(void **state)
 {
-	interrupt_sweep(state, SIGTERM, false);
+	interrupt_sweep(state, SIGTERM, false, 0);
 }
 
 static void test_sweep_sighup(void **state)
 {
-	interrupt_sweep(state, SIGHUP, false);
+	interrupt_sweep(state, SIGHUP, false, 0);
 }
 
 static void test_sweep_double_sigint(void **state)
 {
-	interrupt_sweep(state, SIGINT, true);
+	interrupt_sweep(state, SIGINT, true, 0);
 }
 
 /*
- * Started with SIGINT ignored (nohup, "cmd &" from a script), the tool keeps
- * ignoring it, as its command does: a SIGINT changes nothing, the SIGTERM
- * sent after it is what stops the sweep, and the knobs are restored.
+ * Started with SIGINT ignored, the tool keeps ignoring it, as its command
+ * does: the SIGTERM sent after it is what stops the sweep.
  */
 static void test_sweep_sigint_ignored(void **state)
 {
-	struct fx *fx = *state;
-	char *marker = fx_path(fx, "marker"), *err = fx_path(fx, "sig.err");
-	char *script = xasprintf("echo $$ > %s.tmp && mv %s.tmp %s && exec sleep 30",
-				 marker, marker, marker);
-	char *args[] = { "sweep", "--enable", "2", "--", "sh", "-c", script, NULL };
-	struct timespec grace = { 0, 300 * 1000 * 1000 };
-	pid_t tool;
-	int status;
-
-	fx->ignored_sig = SIGINT;
-	tool = fx_spawn(fx, args, err);
-	assert_true(fx_wait_file(marker, 20));
-	assert_int_equal(kill(tool, SIGINT), 0);
-	nanosleep(&grace, NULL);
-	assert_int_equal(waitpid(tool, &status, WNOHANG), 0);	/* still running */
-	assert_int_equal(kill(tool, SIGTERM), 0);
-	status = fx_wait(tool, 20);
-	assert_true(status != -1);
-	assert_true(WIFSIGNALED(status));
-	assert_int_equal(WTERMSIG(status), SIGTERM);
-	assert_original(fx);
-	free(script);
-	free(err);
-	free(marker);
+	interrupt_sweep(state, SIGTERM, false, SIGINT);
 }
 
 /* The three commands under valgrind: exit 0 and not a word from it. */
