@@ -1,7 +1,7 @@
 """trs_results - read a results folder of bench/run-experiment, summarise it.
 
-Used by plots/draw and plots/tables; read_kv, boot_ratio and median_ratio also
-by plots/rcvbuf-analyze and plots/backlog-analyze. Only the standard library.
+Used by plots/draw and plots/tables; read_kv, read_text, boot_ratio and
+median_ratio also by plots/rcvbuf-analyze and plots/backlog-analyze. Only the standard library.
 """
 import glob
 import os
@@ -19,6 +19,14 @@ def read_kv(path):
                     k, v = line.split("=", 1)
                     out[k] = v
     return out
+
+
+def read_text(path):
+    """A file's text without surrounding blank space; "" if it is missing."""
+    if not os.path.exists(path):
+        return ""
+    with open(path) as f:
+        return f.read().strip()
 
 
 class Results:
