@@ -25,7 +25,7 @@ help:
 	@echo "tcp-recv-sched - make targets"
 	@echo "  demo          build everything, boot the guest, run the default experiment, draw charts"
 	@echo "  check         all tests: host unit tests, guest tests (both preemption models, debug kernel)"
-	@echo "  check-host    host-only tests (the tcp-recv-sched tool's unit tests, valgrind)"
+	@echo "  check-host    host-only tests (the tcp-recv-sched tool's unit tests, valgrind; the analyzers')"
 	@echo "  check-guest   guest tests on the $(KVARIANT) kernel"
 	@echo "  check-timing  the timed guest checks (starvation-limit bounds); run on a quiet host"
 	@echo "  deps          install the Debian packages the project needs (root; apt-get)"
@@ -69,6 +69,7 @@ kernel-debug: deps
 
 check-host: tool
 	$(MAKE) -C sysctl-tool BUILD=$(BUILD) check
+	plots/test-analyze
 
 check-guest: kernel initramfs
 	bench/run-checks guest $(KVARIANT)
