@@ -10,9 +10,10 @@
 # initial size (tcp_rmem[1] = 131072) although data flowed: autotuning
 # never took off. (Collapsed iperf3 runs beside 16 busy loops show rb
 # 131072-154232; good runs 6291456.)
-# Whether a given flow ends up stuck is decided in its first RTTs and is
-# not deterministic (2 of 12 runs with 16 busy loops, 1 of 3 without, in
-# our runs); `make rcvbuf` measures that rate. What is deterministic is
+# Whether a given flow ends up stuck (a trap entered in its first RTTs
+# and left with a small chance per RTT) is not deterministic (2 of 12
+# runs with 16 busy loops, 1 of 3 without, in our runs); `make rcvbuf`
+# measures that rate. What is deterministic is
 # the kernel decision behind it, which the test checks directly: TcpExt
 # TCPRcvqLateReader counts the autotuning measurements in which
 # subtracting the queued bytes withheld growth from a reader that had
