@@ -24,8 +24,11 @@
 #    the late reader in at least one run (stuck runs are reported).
 # 2. tcp_rcvq_drain_aware=1 (the fix), 5 runs: every run passes - no
 #    growth withheld from the late reader, and its buffer grows.
-# 3. An ordinary reader (no delay) grows its buffer past 1 MB with either
-#    setting: unloaded behaviour is unchanged.
+# 3. An ordinary reader (no delay) with the fix: no growth withheld, and
+#    its buffer grows past 1 MB - the fix does not hold back an unloaded
+#    reader. The same reader on the unfixed path is only reported: the
+#    6.12 code can trap even it (one make check: 102 withheld, rb 1.8 MB
+#    only at 5 s, 154 Mbit/s), so asserting on it would test 6.12's luck.
 . /trs/bench/lib/common.sh
 . $TRS_BENCH/lib/tap.sh
 . $TRS_BENCH/lib/topology.sh
@@ -86,10 +89,10 @@ check "fix: no growth withheld from the late reader, buffer grown, in $passed of
 	[ $passed = 5 ]
 
 # 3
-for a in 0 1; do
-	aware=$a delay=0
-	run $a 0
-	check "ordinary reader, drain_aware=$a: buffer grows past 1 MB (rb=$rb, $mbps Mbit/s)" \
-		[ "$rb" -gt 1048576 -a "$state" = grown ]
-done
+aware=0 delay=0
+run 0 0
+aware=1 delay=0
+run 1 0
+check "ordinary reader with the fix: buffer grows past 1 MB, none withheld (rb=$rb, $late withheld, $mbps Mbit/s)" \
+	[ "$rb" -gt 1048576 -a "$state" = grown -a "$late" = 0 ]
 tap_done
