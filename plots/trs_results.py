@@ -1,7 +1,8 @@
 """trs_results - read a results folder of bench/run-experiment, summarise it.
 
 Used by plots/draw and plots/tables; read_kv, read_text, boot_ratio and
-median_ratio also by plots/rcvbuf-analyze and plots/backlog-analyze. Only the standard library.
+median_ratio also by plots/rcvbuf-analyze and plots/backlog-analyze. Only the
+standard library.
 """
 import glob
 import os

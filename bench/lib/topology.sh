@@ -9,6 +9,7 @@
 # topo_up [DELAY_MS] [RATE] [LOSS]   default 10 1gbit 0
 # topo_down
 # in_tx CMD... / in_rx CMD...        run a command in a namespace
+# rx_counter NAME                    a TcpExt counter of the receiver's namespace
 TOPO_TX_ADDR=192.0.2.1
 TOPO_RX_ADDR=192.0.2.2
 TOPO_TX_ADDR6=2001:db8::1
@@ -16,6 +17,7 @@ TOPO_RX_ADDR6=2001:db8::2
 
 in_tx() { $IP netns exec tx "$@"; }
 in_rx() { $IP netns exec rx "$@"; }
+rx_counter() { in_rx sh -c ". /trs/bench/lib/common.sh; netstat_get $1"; }
 
 topo_down() {
 	$IP netns del tx 2>/dev/null
