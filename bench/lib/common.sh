@@ -29,6 +29,10 @@ iperf3_json_field() {
 fge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }
 fle() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'; }
 
+# uptime_cs: the time since boot in centiseconds (/proc/uptime has two
+# decimals), for shell arithmetic on elapsed times.
+uptime_cs() { local u; read -r u _ < /proc/uptime; echo "${u%.*}${u#*.}"; }
+
 # netstat_get NAME: the TcpExt counter NAME of this namespace's
 # /proc/net/netstat (empty if the kernel has no such counter).
 netstat_get() {

@@ -10,8 +10,8 @@
 # modes 1..max in between (under single-threaded TCG a flip costs about a
 # second of the loop's time, as each of its cross-CPU syncs waits for the
 # other vCPU's turn; measured: 30 flips and 4133 settings in 90 s at this
-# cadence, 29 flips and 641 settings in 60 s at a 2 s cadence). bench/tests/plan boots this test with
-# single-threaded TCG: with a host thread per vCPU, QEMU lets a vCPU run
+# cadence, 29 flips and 641 settings in 60 s at a 2 s cadence).
+# bench/tests/plan boots this test with single-threaded TCG: with a host thread per vCPU, QEMU lets a vCPU run
 # a stale translation of text another vCPU is patching, and flipping any
 # static key under load then crashes even the stock kernel ("Oops: int3",
 # see docs/testbed.md), an emulator fault this test can say nothing about.
@@ -42,12 +42,9 @@ $TRS_BIN/trs-hog -n 4 -c 1 -t $((secs + 5)) > /dev/null &
 hog=$!
 in_tx $TASKSET -c 0 $TRS_BIN/trs-stream -c $TOPO_RX_ADDR -p 5401 -P 4 -t $secs &
 cli=$!
-# up: uptime in centiseconds (/proc/uptime has 2 decimals), no fork
-cs() { read -r up _ < /proc/uptime; up=${up%.*}${up#*.}; }
-cs
-n=0 on=1 flips=0 last=$up
+n=0 on=1 flips=0 last=$(uptime_cs)
 while kill -0 $cli 2>/dev/null; do
-	cs
+	up=$(uptime_cs)
 	[ $((up - last)) -ge $flip_cs ] && { on=$((1 - on)); flips=$((flips + 1)); last=$up; }
 	e=$((on * (1 + RANDOM % emax))) l=$((RANDOM % 10000)) y=$((RANDOM % 2))
 	knobs $e $l $y
