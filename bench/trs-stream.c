@@ -2,7 +2,7 @@
 /*
  * trs-stream - a TCP stream whose every byte is checked.
  *
- *   trs-stream -s [-6] [-p PORT] [-P STREAMS] [-m MODE] [-n] [-d USEC] [-l LEN]
+ *   trs-stream -s [-6] [-p PORT] [-P STREAMS] [-m MODE] [-n] [-d USEC] [-R MBIT] [-l LEN]
  *   trs-stream -c HOST [-p PORT] [-P STREAMS] [-t SECONDS] [-l LEN] [-o OFFSET]
  *
  * The client sends, on each of STREAMS connections, the byte sequence
@@ -18,6 +18,9 @@
  * -n makes the server socket non-blocking (poll() when it finds no data).
  * -d USEC (implies -n) makes it a late reader: after each poll() it sleeps
  * USEC before reading, so a burst is already queued when it reads.
+ * -R MBIT makes it a slow reader: it reads at most MBIT megabit/s per
+ * stream, sleeping after each read of up to LEN bytes until the bytes read
+ * so far are due at that rate (counted from the stream's first read).
  * -o makes the client start at byte OFFSET of the sequence: a deliberately
  * wrong stream, so the tests can show that the check does fail.
  *
@@ -48,6 +51,7 @@ enum mode { M_RECV, M_READ, M_RECVMSG, M_WAITALL, M_PEEK };
 struct opts {
 	int server, v6, streams, nonblock;
 	unsigned int delay_us;
+	double rate_mbps;
 	enum mode mode;
 	const char *host, *port;
 	double seconds;
@@ -93,7 +97,7 @@ static double now_s(void)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: trs-stream -s [-6] [-p PORT] [-P STREAMS] [-m recv|read|recvmsg|waitall|peek] [-n] [-d USEC] [-l LEN]\n"
+		"Usage: trs-stream -s [-6] [-p PORT] [-P STREAMS] [-m recv|read|recvmsg|waitall|peek] [-n] [-d USEC] [-R MBIT] [-l LEN]\n"
 		"       trs-stream -c HOST [-p PORT] [-P STREAMS] [-t SECONDS] [-l LEN] [-o OFFSET]\n");
 }
 
@@ -135,6 +139,20 @@ static ssize_t read_once(const struct opts *o, int fd, unsigned char *buf)
 	}
 }
 
+/* -R: sleep until BYTES read since T0 are due at the reader's rate. */
+static void pace(const struct opts *o, uint64_t bytes, double t0)
+{
+	double due = t0 + bytes * 8 / (o->rate_mbps * 1e6), wait = due - now_s();
+	struct timespec ts;
+
+	if (wait <= 0)
+		return;
+	ts.tv_sec = (time_t)wait;
+	ts.tv_nsec = (long)((wait - ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
 static void check(struct stream *s, const unsigned char *buf, size_t n, uint64_t off)
 {
 	for (size_t k = 0; k < n; k++) {
@@ -151,6 +169,7 @@ static void *serve(void *arg)
 	struct stream *s = arg;
 	const struct opts *o = s->o;
 	unsigned char *buf = malloc(o->len), *peek = malloc(o->len);
+	double t0 = 0;
 
 	if (!buf || !peek) {
 		s->failed = 1;
@@ -178,7 +197,11 @@ static void *serve(void *arg)
 		if (n == 0)
 			break;
 		check(s, buf, n, s->bytes);
+		if (!s->bytes)
+			t0 = now_s();
 		s->bytes += n;
+		if (o->rate_mbps > 0)
+			pace(o, s->bytes, t0);
 	}
 out:
 	free(buf);
@@ -330,7 +353,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	int c;
 
 	*o = (struct opts){ .streams = 1, .port = "5301", .seconds = 10, .len = 131072 };
-	while ((c = getopt(argc, argv, "sc:6p:P:m:nd:l:t:o:h")) != -1) {
+	while ((c = getopt(argc, argv, "sc:6p:P:m:nd:R:l:t:o:h")) != -1) {
 		switch (c) {
 		case 's':
 			o->server = 1;
@@ -366,6 +389,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			if (*end || o->delay_us > 10000000)
 				goto bad;
 			o->nonblock = 1;
+			break;
+		case 'R':
+			o->rate_mbps = strtod(optarg, &end);
+			if (*end || !(o->rate_mbps > 0) || o->rate_mbps > 1e6)
+				goto bad;
 			break;
 		case 'l':
 			o->len = strtoul(optarg, &end, 10);
