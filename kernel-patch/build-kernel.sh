@@ -13,10 +13,13 @@
 # prototypes that are not part of it) and builds in obj/default, so that
 # only the files the prototypes touch are recompiled (the next default
 # build recompiles them back; out/default is left alone).
+# KVARIANT=upstream builds pristine + kernel-patch/upstream/series only (the
+# receive-window fix as submitted), in its own src-upstream and obj/upstream,
+# so that alternating with the other variants recompiles nothing.
 # Nothing is rebuilt when the series, fragments and this script are unchanged.
 #
 # Environment: TRS_CACHE (default ${XDG_CACHE_HOME:-~/.cache}/tcp-recv-sched),
-# KVARIANT (default|debug|proto), CCACHE_DIR (default $TRS_CACHE/ccache), JOBS,
+# KVARIANT (default|debug|proto|upstream), CCACHE_DIR (default $TRS_CACHE/ccache), JOBS,
 # KERNEL_TARBALL, KBUILD_EXTRA (extra make arguments, e.g. W=1).
 set -euo pipefail
 
@@ -40,7 +43,9 @@ default) fragments=("$here/guest.config") ;;
 debug)   fragments=("$here/guest.config" "$here/guest-debug.config") ;;
 proto)   fragments=("$here/guest.config"); obj=$TRS_CACHE/obj/default
 	 series_files+=("$here/proto/series") ;;
-*) echo "build-kernel: unknown KVARIANT '$KVARIANT' (default|debug|proto)" >&2; exit 2 ;;
+upstream) fragments=("$here/guest.config"); series_files=("$here/upstream/series")
+	 src=$TRS_CACHE/src-upstream ;;  # its own tree: no toggling with default's
+*) echo "build-kernel: unknown KVARIANT '$KVARIANT' (default|debug|proto|upstream)" >&2; exit 2 ;;
 esac
 
 log() { printf 'build-kernel: %s\n' "$*" >&2; }

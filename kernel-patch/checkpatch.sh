@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
 # checkpatch.sh - run the kernel's checkpatch.pl --strict on every patch of
 # the series (in the pristine tree extracted by build-kernel.sh) and check
-# that the series applies with patch -p1 to a pristine copy, in order.
+# that each series applies with patch -p1 to a pristine copy, in order:
+# upstream/series (the fix as submitted, alone) and 6.12/series (the
+# testbed series, which starts with that same patch).
 # Exit 1 if any patch has an error, warning or check, or does not apply.
+#
+# UNKNOWN_COMMIT_ID is ignored, and only that: Debian's linux-source tarball
+# has no git history, so checkpatch cannot resolve any commit id (it warns
+# on every Fixes: tag). The Fixes: lines are checked here instead: 12 hex
+# digits and the subject of the commit they name, as recorded in
+# upstream/fixes (ID SUBJECT per line).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 : "${TRS_CACHE:=${XDG_CACHE_HOME:-$HOME/.cache}/tcp-recv-sched}"
@@ -12,19 +20,42 @@ pristine=$TRS_CACHE/pristine
 rc=0 n=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cp -a "$pristine/." "$tmp/"
-while read -r p; do
-	p=${p%%#*}; p=${p//[[:space:]]/}
-	[ -n "$p" ] || continue
-	n=$((n + 1))
-	# /usr/bin first: the SPDX check needs Debian's python3 with ply and git.
-	if ! out=$(cd "$pristine" && PATH=/usr/bin:$PATH scripts/checkpatch.pl --strict \
-		"$here/6.12/$p" 2>&1); then
-		echo "$p:"; echo "$out"; rc=1
-	fi
-	if ! patch -d "$tmp" -p1 --batch --forward --quiet < "$here/6.12/$p" >/dev/null; then
-		echo "$p: does not apply on top of the previous patches"; rc=1
-	fi
-done < "$here/6.12/series"
-echo "checkpatch: $n patch(es), $([ $rc = 0 ] && echo clean || echo PROBLEMS)"
+
+# check_fixes PATCH: every Fixes: line names a commit of upstream/fixes
+# with its exact subject
+check_fixes() {
+	local line id subj known
+	while IFS= read -r line; do
+		if ! [[ $line =~ ^Fixes:\ ([0-9a-f]{12})\ \(\"(.*)\"\)$ ]]; then
+			echo "$(basename "$1"): malformed: $line"; return 1
+		fi
+		id=${BASH_REMATCH[1]} subj=${BASH_REMATCH[2]}
+		known=$(awk -v id="$id" '$1 == id { $1 = ""; sub(/^ /, ""); print }' "$here/upstream/fixes")
+		if [ "$known" != "$subj" ]; then
+			echo "$(basename "$1"): Fixes: $id: subject '$subj' is not '$known' (upstream/fixes)"
+			return 1
+		fi
+	done < <(grep '^Fixes:' "$1")
+}
+
+for series in "$here/upstream/series" "$here/6.12/series"; do
+	d=$(dirname "$series")
+	rm -rf "$tmp/tree"
+	cp -a "$pristine/." "$tmp/tree/"
+	while read -r p; do
+		p=${p%%#*}; p=${p//[[:space:]]/}
+		[ -n "$p" ] || continue
+		n=$((n + 1))
+		# /usr/bin first: the SPDX check needs Debian's python3 with ply and git.
+		if ! out=$(cd "$pristine" && PATH=/usr/bin:$PATH scripts/checkpatch.pl --strict \
+			--ignore UNKNOWN_COMMIT_ID "$d/$p" 2>&1); then
+			echo "$p:"; echo "$out"; rc=1
+		fi
+		check_fixes "$d/$p" || rc=1
+		if ! patch -d "$tmp/tree" -p1 --batch --forward --quiet < "$d/$p" >/dev/null; then
+			echo "$p: does not apply on top of the previous patches of $(basename "$d")/series"; rc=1
+		fi
+	done < "$series"
+done
+echo "checkpatch: $n patch(es) in 2 series, $([ $rc = 0 ] && echo clean || echo PROBLEMS)"
 exit $rc
