@@ -29,18 +29,20 @@ goodput_mbps() {
 # kv FILE KEY: the value of a key=value line.
 kv() { sed -n "s/^$2=//p" "$1" | head -n 1; }
 
-# rx_sock_state [PORT]: "rb rcv_space rcv_ssthresh bytes_received" of the
+# rx_sock_state [PORT]: "rb rcv_space rcv_ssthresh bytes_received r" of the
 # established receiver socket on PORT (default 5201) in namespace rx that
-# has received the most bytes (the data connection, not iperf3's control).
+# has received the most bytes (the data connection, not iperf3's control);
+# r is the memory its receive queue holds (skmem r, sk_rmem_alloc).
 rx_sock_state() {
 	in_rx $SS -tmi state established "( sport = :${1:-5201} )" | awk '
 		/skmem:/ {
 			rb = $0; sub(/.*skmem:\([^)]*rb/, "", rb); sub(/[^0-9].*/, "", rb)
+			rm = $0; sub(/.*skmem:\(r/, "", rm); sub(/[^0-9].*/, "", rm)
 			sp = "-"; th = "-"; by = 0
 			if (match($0, /rcv_space:[0-9]+/)) sp = substr($0, RSTART + 10, RLENGTH - 10)
 			if (match($0, /rcv_ssthresh:[0-9]+/)) th = substr($0, RSTART + 13, RLENGTH - 13)
 			if (match($0, /bytes_received:[0-9]+/)) by = substr($0, RSTART + 15, RLENGTH - 15)
-			if (by + 0 >= best) { best = by + 0; out = rb " " sp " " th " " by }
+			if (by + 0 >= best) { best = by + 0; out = rb " " sp " " th " " by " " rm }
 		}
 		END { print out }'
 }

@@ -8,6 +8,8 @@
 #
 # topo_up [DELAY_MS] [RATE] [LOSS]   default 10 1gbit 0
 # topo_down
+# topo_delay DELAY_MS [RATE]          change the delay (and rate) of a running testbed
+# wait_listen NS PORT                 wait (up to 10 s) until a TCP socket listens on PORT in NS
 # in_tx CMD... / in_rx CMD...        run a command in a namespace
 # rx_counter NAME                    a TcpExt counter of the receiver's namespace
 TOPO_TX_ADDR=192.0.2.1
@@ -48,3 +50,22 @@ topo_up() {
 		delay ${_delay}ms || return 1
 	return 0
 }
+
+topo_delay() {
+	_rateopt=""
+	[ "${2:-none}" = none ] || _rateopt="rate $2"
+	in_tx $TC qdisc change dev veth-tx root netem limit 100000 \
+		delay ${1}ms $_rateopt loss 0% || return 1
+	in_rx $TC qdisc change dev veth-rx root netem limit 100000 \
+		delay ${1}ms || return 1
+}
+
+wait_listen() {
+	_k=0
+	while ! $IP netns exec "$1" $SS -Hltn "sport = :$2" | grep -q .; do
+		_k=$((_k + 1))
+		[ $_k -le 100 ] || return 1
+		sleep 0.1
+	done
+}
+

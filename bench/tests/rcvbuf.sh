@@ -29,6 +29,9 @@
 #    reader. The same reader on the unfixed path is only reported: the
 #    6.12 code can trap even it (one make check: 102 withheld, rb 1.8 MB
 #    only at 5 s, 154 Mbit/s), so asserting on it would test 6.12's luck.
+# On a kernel with only the upstream fix (KVARIANT=upstream: no switch, no
+# counters) steps 2 and 3 run with the buffer criterion alone: the late
+# reader's buffer grows in 5 of 5 runs, the ordinary reader's past 1 MB.
 . /trs/bench/lib/common.sh
 . $TRS_BENCH/lib/tap.sh
 . $TRS_BENCH/lib/topology.sh
@@ -38,24 +41,32 @@ topo_up 25 none 0 || { fail "topology"; tap_done; exit 1; }
 init_rb=$(in_rx $SYSCTL -n net.ipv4.tcp_rmem | awk '{ print $2 }')
 port=5500
 
+# The testbed switch, or none (the upstream fix alone): then AWARE must be 1.
+switch=yes
+[ -e /proc/sys/net/ipv4/tcp_rcvq_drain_aware ] || switch=""
+diag "kernel $(uname -r): $([ -n "$switch" ] && echo "testbed switch tcp_rcvq_drain_aware" || echo "no switch: the upstream fix alone")"
+
 # run AWARE DELAY_US: one 7 s checked stream; sets rb, state, late, slow, mbps
 run() {
-	in_rx $SYSCTL -q -w net.ipv4.tcp_rcvq_drain_aware=$1
+	[ -z "$switch" ] || in_rx $SYSCTL -q -w net.ipv4.tcp_rcvq_drain_aware=$1
 	port=$((port + 1))
-	late0=$(rx_counter TCPRcvqLateReader) slow0=$(rx_counter TCPRcvqSlowReader)
+	late0=$(rx_counter TCPRcvqLateReader) slow0=$(rx_counter TCPRcvqSlowReader)	# empty without the switch
 	dopt=""
 	[ "$2" -gt 0 ] && dopt="-d $2"
 	in_rx $TRS_BIN/trs-stream -s -p $port $dopt > /tmp/rcvbuf.out 2>&1 &
 	srv=$!
-	sleep 0.3
+	wait_listen rx $port
 	in_tx $TRS_BIN/trs-stream -c $TOPO_RX_ADDR -p $port -t 7 &
 	cli=$!
 	sleep 5
 	set -- $(rx_sock_state $port)
 	rb=${1:-0} bytes=${4:-0}
 	wait $cli; wait $srv; rc=$?
-	late=$(($(rx_counter TCPRcvqLateReader) - late0))
-	slow=$(($(rx_counter TCPRcvqSlowReader) - slow0))
+	late=0 slow=0	# no counters without the switch
+	if [ -n "$switch" ]; then
+		late=$(($(rx_counter TCPRcvqLateReader) - late0))
+		slow=$(($(rx_counter TCPRcvqSlowReader) - slow0))
+	fi
 	mbps=$(kv /tmp/rcvbuf.out stream_mbps)
 	state=grown
 	[ "$rb" -lt $((4 * init_rb)) ] && [ "$bytes" -gt 0 ] && state=stuck
@@ -68,16 +79,18 @@ run_clean() { [ "$late" = 0 ] && [ "$state" = grown ] && { [ -z "$1" ] || [ "$rb
 
 # 1
 stuck=0 held=0 failed=0
-for i in 1 2 3; do
+[ -n "$switch" ] && for i in 1 2 3; do
 	aware=0 delay=10000
 	run 0 10000
 	held=$((held + late))
 	[ "$state" = stuck ] && stuck=$((stuck + 1))
 	run_clean || failed=$((failed + 1))
 done
-diag "unfixed path: $stuck of 3 late-reader runs stuck"
-check "unfixed path: growth withheld from the late reader in $failed of 3 runs ($held measurements)" \
-	[ $failed -gt 0 -a $held -gt 0 ]
+if [ -n "$switch" ]; then
+	diag "unfixed path: $stuck of 3 late-reader runs stuck"
+	check "unfixed path: growth withheld from the late reader in $failed of 3 runs ($held measurements)" \
+		[ $failed -gt 0 -a $held -gt 0 ]
+fi
 
 # 2
 passed=0 held=0
@@ -92,7 +105,7 @@ check "fix: no growth withheld from the late reader, buffer grown, in $passed of
 
 # 3
 aware=0 delay=0
-run 0 0
+[ -n "$switch" ] && run 0 0
 aware=1 delay=0
 run 1 0
 check "ordinary reader with the fix: buffer grows past 1 MB, none withheld (rb=$rb, $late withheld, $mbps Mbit/s)" \
