@@ -7,8 +7,9 @@
 # 2. The Debian tools the tests and benchmarks call by absolute path, with
 #    every shared library ldd names (and the dynamic loader).
 # 3. /init (bench/guest/init), the scripts of bench/ under /trs/bench, the
-#    shared header under /trs/include and the project's binaries
-#    (PROJECT_BIN_DIR/*) under /trs/bin.
+#    shared header under /trs/include, the project's binaries
+#    (PROJECT_BIN_DIR/*) under /trs/bin and the stand-alone reproducer
+#    (kernel-patch/upstream/repro-rcvbuf-collapse.sh) under /trs/repro.
 set -euo pipefail
 
 out=$1
@@ -45,6 +46,8 @@ chmod 755 "$root/init"
 cp -a "$bindir"/. "$root/trs/bin/"
 mkdir -p "$root/trs/bench" "$root/trs/include"
 cp "$here/../include/tcp_recv_sched.h" "$root/trs/include/"
+mkdir -p "$root/trs/repro"
+cp "$here/../kernel-patch/upstream/repro-rcvbuf-collapse.sh" "$root/trs/repro/"
 (cd "$here" && tar --exclude='*.c' --exclude='*.o' -cf - .) | tar -xf - -C "$root/trs/bench"
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"

@@ -113,9 +113,10 @@ case $rate in none|[0-9]*) ;; *) uerr "-R $rate: a netem rate such as 1gbit";; e
 ivl_cs=$(awk -v v="$interval" 'BEGIN { printf "%d", v * 100 + 0.5 }')
 
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces, qdiscs)"
-for t in "$IP" "$TC" "$SS" "$IPERF3" "$TASKSET"; do
+for v in IP TC SS IPERF3 TASKSET; do
+	eval "t=\$$v"
 	command -v "$t" > /dev/null 2>&1 ||
-		die "$t not found (needs iproute2's ip/tc/ss, iperf3, util-linux taskset; or set IP, TC, SS, IPERF3, TASKSET)"
+		die "$v: $t not found (needs iproute2's ip, tc and ss, iperf3, util-linux taskset; set $v=PATH)"
 done
 
 # CPUs this script may run on (its affinity), expanded: "0-2,5" -> "0 1 2 5"
@@ -163,11 +164,11 @@ in_rx() { "$IP" netns exec "$NS_RX" "$@"; }
 
 for ns in $NS_TX $NS_RX; do
 	"$IP" netns add "$ns" 2> "$tmp/err" ||
-		die "ip netns add $ns failed: $(cat "$tmp/err") (needs iproute2's ip with netns; busybox ip has none: set IP=/usr/sbin/ip)"
+		die "ip netns add $ns failed: $(head -n 1 "$tmp/err") (needs iproute2's ip with netns; busybox ip has none: set IP=/usr/sbin/ip)"
 	made_ns="$made_ns $ns"
 done
 "$IP" link add rr-tx netns "$NS_TX" type veth peer name rr-rx netns "$NS_RX" 2> "$tmp/err" ||
-	die "veth pair: $(cat "$tmp/err") (needs CONFIG_VETH)"
+	die "veth pair: $(head -n 1 "$tmp/err") (needs CONFIG_VETH)"
 for ns in $NS_TX $NS_RX; do "$IP" -n "$ns" link set lo up || die "lo up in $ns"; done
 "$IP" -n "$NS_TX" addr add $ADDR_TX/24 dev rr-tx && "$IP" -n "$NS_RX" addr add $ADDR_RX/24 dev rr-rx &&
 	"$IP" -n "$NS_TX" link set rr-tx up && "$IP" -n "$NS_RX" link set rr-rx up || die "veth addresses"
@@ -178,7 +179,7 @@ if [ "$rtt" != 0 ] || [ "$rate" != none ]; then
 	# queues long enough for the bandwidth-delay product at any tested RTT
 	in_tx "$TC" qdisc add dev rr-tx root netem limit 100000 delay "${half}ms" $ropt 2> "$tmp/err" &&
 		in_rx "$TC" qdisc add dev rr-rx root netem limit 100000 delay "${half}ms" 2>> "$tmp/err" ||
-		die "netem qdisc: $(cat "$tmp/err") (needs the netem qdisc: modprobe sch_netem / CONFIG_NET_SCH_NETEM)"
+		die "netem qdisc: $(head -n 1 "$tmp/err") (needs the netem qdisc: modprobe sch_netem / CONFIG_NET_SCH_NETEM)"
 fi
 
 # sysctls of the receiver namespace (where autotuning is decided)
@@ -188,7 +189,7 @@ printf %s "$sysctls" | while IFS= read -r s; do
 	name=${s%%=*} val=${s#*=}
 	f=/proc/sys/$(echo "$name" | tr . /)
 	in_rx sh -c '[ -f "$1" ] && echo "$2" > "$1"' sh "$f" "$val" 2> "$tmp/err" ||
-		{ echo "$me: -S $s: cannot set $name in the receiver namespace $(cat "$tmp/err")" >&2; exit 2; }
+		{ echo "$me: -S $s: cannot set $name in the receiver namespace (not present or not writable there) $(head -n 1 "$tmp/err")" >&2; exit 2; }
 done || exit 2
 rmem=$(rxsys net.ipv4.tcp_rmem)
 rmem1=$(echo $rmem | awk '{ print $2 }')
@@ -251,7 +252,9 @@ run=0
 while [ $run -lt "$runs" ]; do
 	run=$((run + 1))
 	err=""
-	in_rx "$TASKSET" -c "$rxcpu" "$IPERF3" -s -1 -p $PORT > "$tmp/srv.out" 2>&1 &
+	# background jobs as simple commands (no shell function), so that $! is
+	# the process itself: ip netns exec and taskset exec iperf3
+	"$IP" netns exec "$NS_RX" "$TASKSET" -c "$rxcpu" "$IPERF3" -s -1 -p $PORT > "$tmp/srv.out" 2>&1 &
 	srv=$!
 	pids="$pids $srv"
 	i=0
@@ -270,7 +273,8 @@ while [ $run -lt "$runs" ]; do
 	done
 	pids="$pids $bpids"
 	sleep 0.2
-	in_tx "$TASKSET" -c "$txcpu" "$IPERF3" -c $ADDR_RX -p $PORT -t "$secs" -J > "$tmp/cli.json" 2> "$tmp/cli.err" &
+	"$IP" netns exec "$NS_TX" "$TASKSET" -c "$txcpu" "$IPERF3" -c $ADDR_RX -p $PORT -t "$secs" -J \
+		> "$tmp/cli.json" 2> "$tmp/cli.err" &
 	cli=$!
 	pids="$pids $cli"
 	t0=$(now_cs)
