@@ -17,7 +17,7 @@ DEB_PACKAGES := gcc make libc6-dev flex bison bc libelf-dev libssl-dev cpio \
 	qemu-system-x86 busybox-static iperf3 iproute2 procps util-linux \
 	libcmocka-dev valgrind gnuplot-nox python3-ply python3-git
 
-.PHONY: help deps tool bench-bin guest-bin initramfs kernel kernel-debug \
+.PHONY: help deps tool bench-bin guest-bin initramfs kernel kernel-debug kernel-upstream \
 	check check-host check-guest check-timing demo bench bench-full plots docs-img \
 	checkpatch clean rcvbuf backlog
 
@@ -31,8 +31,9 @@ help:
 	@echo "  deps          install the Debian packages the project needs (root; apt-get)"
 	@echo "  tool          build the tcp-recv-sched tool into build/"
 	@echo "  bench-bin     build the benchmark helpers (load generator) into build/"
-	@echo "  kernel        build the guest kernel (KVARIANT=default|debug) in \$$TRS_CACHE"
+	@echo "  kernel        build the guest kernel (KVARIANT=default|debug|upstream) in \$$TRS_CACHE"
 	@echo "  kernel-debug  build the debug (lockdep) guest kernel"
+	@echo "  kernel-upstream  build pristine 6.12 + the receive-window fix alone (kernel-patch/upstream)"
 	@echo "  initramfs     build the guest initramfs (Debian binaries + project files)"
 	@echo "  bench         run the default experiment in the guest (EXP=file to choose another)"
 	@echo "  bench-full    run the whole benchmark grid (hours)"
@@ -66,6 +67,9 @@ kernel: deps
 
 kernel-debug: deps
 	KVARIANT=debug kernel-patch/build-kernel.sh
+
+kernel-upstream: deps
+	KVARIANT=upstream kernel-patch/build-kernel.sh
 
 check-host: tool
 	$(MAKE) -C sysctl-tool BUILD=$(BUILD) check
