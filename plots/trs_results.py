@@ -1,8 +1,11 @@
 """trs_results - read a results folder of bench/run-experiment, summarise it.
 
 Used by plots/draw and plots/tables; read_kv, read_text, boot_ratio and
-median_ratio also by plots/rcvbuf-analyze and plots/backlog-analyze. Only the
-standard library.
+median_ratio also by plots/rcvbuf-analyze, plots/rcvq-analyze and
+plots/backlog-analyze; the collapse rule (collapse_ref, collapsed) and
+fisher_less by rcvbuf-analyze and rcvq-analyze, goodput (0 for a failed run)
+by rcvbuf-analyze; num and median_ci by rcvq-analyze. Only the standard
+library.
 """
 import glob
 import os
@@ -131,3 +134,60 @@ def median_ratio(pairs):
     if den == 0:
         return None
     return (statistics.median(p[1] for p in pairs) / den,) + boot_ratio(pairs)
+
+
+def fisher_less(a, n, b, m):
+    """One-sided Fisher exact test: P(X >= a) for a collapses of n runs in
+    the first setting against b of m in the second, under no difference."""
+    from math import comb
+    k = a + b
+    tot = comb(n + m, k)
+    return sum(comb(n, x) * comb(m, k - x) for x in range(a, min(n, k) + 1)) / tot if tot else 1.0
+
+
+def goodput(r):
+    """A row's goodput in Mbit/s; 0 for a run that gave none."""
+    try:
+        return float(r["goodput_mbps"])
+    except ValueError:
+        return 0.0
+
+
+def collapsed(g, ref):
+    """The issue's rule: under a quarter of the point's good-run median."""
+    return g < ref / 4
+
+
+def collapse_ref(values):
+    """The reference a run is compared with: the median of the good runs."""
+    best = max(values) if values else 0
+    return statistics.median([v for v in values if v >= best / 4] or [0])
+
+
+def num(v):
+    """A cell as a finite float; None when empty, missing or not a number
+    (a failed run's cell)."""
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if f != f or f in (float("inf"), float("-inf")) else f
+
+
+def median_ci(values, level=0.95):
+    """(median, lo, hi): the distribution-free order-statistic interval of
+    the median, [x(k), x(n+1-k)] of the sorted values with the largest k
+    such that P(Binomial(n, 1/2) < k) <= (1 - level) / 2, so that it covers
+    the median with at least `level`; lo, hi are None when n is too small
+    (under 6 values at 95%). None for no values."""
+    from math import comb
+    v = sorted(values)
+    n = len(v)
+    if not n:
+        return None
+    k, tail = 0, 0.0
+    while k < n and tail + comb(n, k) / 2 ** n <= (1 - level) / 2:
+        tail += comb(n, k) / 2 ** n
+        k += 1
+    m = statistics.median(v)
+    return (m, v[k - 1], v[n - k]) if k else (m, None, None)
