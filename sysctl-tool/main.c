@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * main.c - tcp-recv-sched: show, set and sweep the tcp_recv_sched knobs.
- * Exit status: 0 ok, 1 runtime failure, 2 usage error.
+ * main.c - tcp-recv-sched: show, set and sweep the tcp_recv_sched knobs;
+ * list flows whose receive autotuning is trapped.
+ * Exit status: 0 ok, 1 runtime failure, 2 usage error (3: flows --check).
  */
 #include <getopt.h>
 #include <string.h>
@@ -17,13 +18,17 @@ static void usage(FILE *f)
 		"                  [--yield-on-return LIST] [--repeat N]\n"
 		"                  [--order grid|interleave|shuffle] [--seed N]\n"
 		"                  [--out FILE] [--fail-fast] -- COMMAND [ARG...]\n"
+		"       " PROG " [-j] [--proc DIR] flows [--trapped] [--check] [--port N]\n"
+		"                  [--samples N] [--interval MS] [--min-bytes N]\n"
+		"                  [--min-fill PCT]\n"
 		"KEY is one of:\n");
 	for (int k = 0; k < TRS_KNOB_COUNT; k++)
 		fprintf(f, "  %-18s %lu..%lu%s%s (default %lu)\n",
 			trs_knobs[k].key, trs_knobs[k].min, trs_knobs[k].max,
 			*trs_knobs[k].unit ? " " : "", trs_knobs[k].unit,
 			trs_knobs[k].def);
-	fprintf(f, "LIST is comma-separated values. See tcp-recv-sched(8).\n");
+	fprintf(f, "LIST is comma-separated values. flows --help: its options.\n"
+		   "See tcp-recv-sched(8).\n");
 }
 
 int main(int argc, char **argv)
@@ -65,6 +70,8 @@ int main(int argc, char **argv)
 		return trs_cmd_set(proc, argc - optind - 1, argv + optind + 1);
 	if (!strcmp(cmd, "sweep"))
 		return trs_cmd_sweep(proc, argc - optind, argv + optind);
+	if (!strcmp(cmd, "flows"))
+		return trs_cmd_flows(proc, json, argc - optind, argv + optind);
 	if (!strcmp(cmd, "show"))
 		trs_err("show: unexpected argument '%s'", argv[optind + 1]);
 	else

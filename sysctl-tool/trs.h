@@ -5,6 +5,8 @@
  * knobs.c    parse, read, write and restore the three sysctls
  * netstat.c  the TcpExt counters of the series
  * show.c     `show` (text and JSON)
+ * flows.c    `flows`: sampling, the trapped-autotuning verdict, output
+ * diag.c     established TCP sockets from NETLINK_SOCK_DIAG
  * set.c      `set`
  * sweep.c    `sweep`: options and the run loop
  * plan.c     the order of a sweep's runs
@@ -29,6 +31,7 @@
 #define EXIT_OK		0
 #define EXIT_RUNTIME	1
 #define EXIT_USAGE	2
+#define EXIT_TRAPPED	3	/* flows --check found a trapped socket */
 
 /* util.c */
 void trs_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -107,10 +110,88 @@ int trs_tsv_write(const struct trs_tsv *t);
 int trs_tsv_print(const struct trs_tsv *t, FILE *f);
 void trs_tsv_free(struct trs_tsv *t);
 
-/* show.c, set.c, sweep.c: argv starts at the subcommand name */
+/* show.c, set.c, sweep.c, flows.c: argv starts at the subcommand name */
 int trs_cmd_show(const char *proc, bool json);
 int trs_cmd_set(const char *proc, int argc, char **argv);
 int trs_cmd_sweep(const char *proc, int argc, char **argv);
+int trs_cmd_flows(const char *proc, bool json, int argc, char **argv);
+
+/* diag.c: one established TCP socket as sock_diag reports it */
+struct trs_sock {
+	unsigned long long cookie;	/* inet_diag_sockid: pairs samples */
+	int family;			/* AF_INET or AF_INET6 */
+	unsigned char src[16], dst[16];	/* network order; AF_INET: 4 bytes */
+	unsigned int sport, dport;
+	unsigned int rb;		/* SK_MEMINFO_RCVBUF: sk_rcvbuf */
+	unsigned int r;			/* SK_MEMINFO_RMEM_ALLOC */
+	unsigned int rcv_space, rcv_ssthresh;	/* tcp_info, bytes */
+	unsigned int rcv_rtt_us, min_rtt_us;	/* 0: no sample */
+	unsigned int last_data_recv_ms;
+	unsigned long long bytes_received;
+};
+
+struct trs_socks {
+	struct trs_sock *s;
+	size_t n, cap;
+};
+
+struct trs_diag {
+	int fd;
+	unsigned int seq;	/* of the last request */
+	char *buf;		/* receive buffer, grown to the datagrams */
+	size_t cap;
+};
+
+int trs_diag_parse(const void *buf, size_t len, unsigned int seq,
+		   struct trs_socks *out, bool *done);
+int trs_diag_open(struct trs_diag *d);
+int trs_diag_dump(struct trs_diag *d, struct trs_socks *out);
+void trs_diag_close(struct trs_diag *d);
+void trs_socks_free(struct trs_socks *ss);
+
+/* flows.c: the verdict on one socket from its samples, oldest first */
+enum trs_verdict {
+	TRS_V_OFF,		/* tcp_moderate_rcvbuf is 0: no autotuning */
+	TRS_V_NEW,		/* in one sample only */
+	TRS_V_IDLE,		/* no data for TRS_FLOW_IDLE_MS */
+	TRS_V_SHORT,		/* fewer than min_bytes received */
+	TRS_V_OK,		/* rb is not tcp_rmem[1]: grown or set */
+	TRS_V_SLOW_READER,	/* the queue never drained below rb / 4 */
+	TRS_V_LIMITED,		/* under min_fill_pct of a window per RTT */
+	TRS_V_TRAPPED,		/* autotuning frozen, the reader keeps up */
+	TRS_V_COUNT
+};
+
+extern const char *const trs_verdict_names[TRS_V_COUNT];
+
+#define TRS_FLOW_IDLE_MS	1000	/* "receiving now": less than this */
+#define TRS_FLOW_MIN_BYTES_X	32	/* default min_bytes: x tcp_rmem[1] */
+#define TRS_FLOW_DRAINED_DIV	4	/* drained: min r < rb / this */
+#define TRS_FLOW_MIN_FILL_PCT	50	/* default min_fill_pct */
+
+struct trs_flow_rules {
+	bool moderate_rcvbuf;		/* net.ipv4.tcp_moderate_rcvbuf */
+	unsigned long rmem_default;	/* net.ipv4.tcp_rmem[1] */
+	unsigned long long min_bytes;
+	unsigned int min_fill_pct;	/* 0: the rate rule is off */
+};
+
+struct trs_flow_sample {
+	double t;		/* when its dump started, seconds */
+	struct trs_sock s;
+};
+
+struct trs_flow_eval {
+	enum trs_verdict verdict;
+	unsigned int r_min;	/* smallest r of the samples */
+	double mbps;		/* over the samples; < 0: one sample */
+	unsigned int rtt_us;	/* base RTT: min_rtt, else rcv_rtt; 0 none */
+	int fill_pct;		/* bytes per base RTT / rcv_ssthresh; -1 */
+};
+
+enum trs_verdict trs_flow_judge(const struct trs_flow_rules *rules,
+				const struct trs_flow_sample *smp, size_t n,
+				struct trs_flow_eval *ev);
 
 /* child.c */
 struct trs_sigs {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fixture.c - fake proc tree: DIR/proc/sys/net/ipv4/tcp_recv_sched_* with
- * the header's defaults and DIR/proc/net/netstat with the counters above
+ * the header's defaults, tcp_rmem and tcp_moderate_rcvbuf as a stock
+ * kernel has them, and DIR/proc/net/netstat with the counters above
  * between ordinary TcpExt/IpExt lines; plus running the tool on it.
  */
 #include <errno.h>
@@ -100,6 +101,15 @@ char *fx_snapshot(const struct fx *fx)
 	return snap;
 }
 
+/* Writes DIR/proc/sys/net/ipv4/NAME. */
+void fx_sysctl(const struct fx *fx, const char *name, const char *content)
+{
+	char *p = xasprintf("%s/" TRS_SYSCTL_DIR "/%s", fx->proc, name);
+
+	fx_write(p, content);
+	free(p);
+}
+
 int fx_setup(void **state)
 {
 	struct fx *fx = xcalloc(1, sizeof(*fx));
@@ -122,6 +132,8 @@ int fx_setup(void **state)
 		free(p);
 		free(val);
 	}
+	fx_sysctl(fx, "tcp_rmem", FX_TCP_RMEM);
+	fx_sysctl(fx, "tcp_moderate_rcvbuf", "1\n");
 	p = xasprintf("%s/" TRS_NETSTAT_FILE, fx->proc);
 	fx_write(p, "TcpExt: SyncookiesSent TCPRecvSchedGrants TCPRecvSchedLimitHits TCPRecvSchedYields TCPRecvSchedReleases TCPOrigDataSent\n"
 		    "TcpExt: 3 10 20 30 40 99\n"

@@ -15,6 +15,9 @@
 #define FX_GRANTS 10
 #define FX_LIMIT_HITS 20
 #define FX_YIELDS 30
+/* ... and the two stock sysctls `flows` reads */
+#define FX_RMEM_DEFAULT 131072
+#define FX_TCP_RMEM "4096\t131072\t6291456\n"
 
 struct fx {
 	char dir[64];		/* the temporary directory */
@@ -37,6 +40,7 @@ void fx_write(const char *path, const char *content);
 char *fx_read(const char *path);	/* NULL if unreadable */
 char *fx_knob(const struct fx *fx, int knob);	/* trimmed */
 char *fx_snapshot(const struct fx *fx);	/* all knob files, one string */
+void fx_sysctl(const struct fx *fx, const char *name, const char *content);
 
 /* Runs the tool with --proc and the NULL-terminated arguments. */
 void fx_run(const struct fx *fx, struct fx_result *r, ...);

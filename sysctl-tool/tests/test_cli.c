@@ -7,9 +7,13 @@
  * metrics, counter deltas, appending, orders, failing commands,
  * --fail-fast) and that the knobs hold their original values after every
  * way out: end, failing command, write error, SIGINT, SIGTERM, SIGHUP.
- * The same under valgrind for show, set and sweep.
+ * flows: --help, usage errors, unreadable sysctls, and real loopback
+ * connections of this process (text, JSON, --trapped, --check; a buffer
+ * pinned at the fake tcp_rmem[1] and drained to show "trapped").
+ * The same under valgrind for show, set, sweep and flows.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -17,10 +21,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <cmocka.h>
 
 #include "fixture.h"
@@ -684,7 +691,364 @@ static void test_sweep_sigint_ignored(void **state)
 	interrupt_sweep(state, SIGTERM, false, SIGINT);
 }
 
-/* The three commands under valgrind: exit 0 and not a word from it. */
+static void assert_json(const struct fx *fx, const char *text)
+{
+	char *json = fx_path(fx, "out.json");
+	char *cmd = xasprintf("python3 -m json.tool %s >/dev/null", json);
+
+	fx_write(json, text);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(json);
+}
+
+static void test_flows_help(void **state)
+{
+	static const char *const forms[] = { "--help", "-h" };
+	struct fx_result r;
+
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		fx_run(*state, &r, "flows", forms[i], NULL);
+		assert_exit(&r, 0);
+		assert_non_null(strstr(r.out, "Usage: " PROG " [-j] [--proc DIR] flows"));
+		assert_non_null(strstr(r.out, "--min-fill PCT"));
+		assert_string_equal(r.err, "");
+		fx_result_free(&r);
+	}
+	/* the tool's own usage names the command */
+	fx_run(*state, &r, "--help", NULL);
+	assert_non_null(strstr(r.out, " flows [--trapped]"));
+	fx_result_free(&r);
+}
+
+/* Usage errors: exit 2, a message naming the tool, nothing on stdout. */
+static void test_flows_usage_errors(void **state)
+{
+	char *cases[][3] = {
+		{ "--bogus" }, { "-x" }, { "--port" }, { "--port", "0" },
+		{ "--port", "65536" }, { "--port", "-1" }, { "--port", "x" },
+		{ "--samples", "1" }, { "--samples", "1001" },
+		{ "--samples", "" }, { "--interval", "0" },
+		{ "--interval", "60001" }, { "--min-bytes", "-1" },
+		{ "--min-fill", "101" }, { "--min-fill", "5%" },
+		{ "extra" }, { "--trapped", "show" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *args[4] = { "flows", cases[i][0], cases[i][1], NULL };
+		struct fx_result r;
+
+		fx_runv(*state, &r, args);
+		assert_exit(&r, 2);
+		assert_int_equal(strncmp(r.err, PROG ": ", strlen(PROG) + 2),
+				 0);
+		assert_string_equal(r.out, "");
+		fx_result_free(&r);
+	}
+}
+
+/* A missing or odd sysctl: exit 1, one line naming the file. */
+static void test_flows_proc_errors(void **state)
+{
+	struct fx *fx = *state;
+	char *rmem = fx_path(fx, "proc/" TRS_SYSCTL_DIR "/tcp_rmem");
+	static const char *const odd[] = {
+		"4096 x 6291456\n", "4096 131072\n", "4096 131072 6291456 1\n",
+		"\n",
+	};
+	struct fx_result r;
+
+	unlink(rmem);
+	fx_run(fx, &r, "flows", NULL);
+	assert_exit(&r, 1);
+	assert_non_null(strstr(r.err, rmem));
+	assert_non_null(strstr(r.err, "No such file or directory"));
+	assert_int_equal(fx_count_lines(r.err), 1);
+	assert_string_equal(r.out, "");
+	fx_result_free(&r);
+	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+		fx_write(rmem, odd[i]);
+		fx_run(fx, &r, "flows", NULL);
+		assert_exit(&r, 1);
+		assert_non_null(strstr(r.err, "unexpected content"));
+		assert_int_equal(fx_count_lines(r.err), 1);
+		fx_result_free(&r);
+	}
+	fx_write(rmem, FX_TCP_RMEM);
+	fx_sysctl(fx, "tcp_moderate_rcvbuf", "");
+	fx_run(fx, &r, "flows", NULL);
+	assert_exit(&r, 1);
+	assert_non_null(strstr(r.err, "tcp_moderate_rcvbuf: empty"));
+	fx_result_free(&r);
+	free(rmem);
+}
+
+/* A loopback connection of this process: cfd sends to afd on port. */
+struct tcp_pair {
+	int cfd, afd;
+	unsigned int port;
+	unsigned int rb;	/* the receiver's sk_rcvbuf */
+};
+
+static void pair_open(struct tcp_pair *p, int rcvbuf)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int lfd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+	assert_true(lfd >= 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (rcvbuf)	/* inherited by the accepted socket */
+		assert_int_equal(setsockopt(lfd, SOL_SOCKET, SO_RCVBUF,
+					    &rcvbuf, sizeof(rcvbuf)), 0);
+	assert_int_equal(setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one,
+				    sizeof(one)), 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(lfd, 1), 0);
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&a, &len), 0);
+	p->port = ntohs(a.sin_port);
+	p->cfd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(connect(p->cfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	p->afd = accept(lfd, NULL, NULL);
+	assert_true(p->afd >= 0);
+	close(lfd);
+	len = sizeof(p->rb);
+	assert_int_equal(getsockopt(p->afd, SOL_SOCKET, SO_RCVBUF, &p->rb,
+				    &len), 0);
+}
+
+/* Sends n bytes from cfd and reads them on afd. */
+static void pair_move(const struct tcp_pair *p, size_t n)
+{
+	char buf[4096];
+
+	memset(buf, 'x', sizeof(buf));
+	for (size_t sent = 0; sent < n;) {
+		size_t k = n - sent < sizeof(buf) ? n - sent : sizeof(buf);
+		ssize_t w = send(p->cfd, buf, k, 0), got = 0;
+
+		assert_true(w > 0);
+		sent += (size_t)w;
+		while (got < w) {
+			ssize_t rd = recv(p->afd, buf, (size_t)(w - got), 0);
+
+			assert_true(rd > 0);
+			got += rd;
+		}
+	}
+}
+
+static void pair_close(struct tcp_pair *p)
+{
+	close(p->cfd);
+	close(p->afd);
+}
+
+/*
+ * A child that keeps the pair busy, 4 KB each 10 ms read at once, so the
+ * flow is "receiving now" with its queue drained; it gives up by itself
+ * after 20 s or when the test (its parent) is gone.
+ */
+static pid_t pair_keep_busy(const struct tcp_pair *p)
+{
+	pid_t parent = getpid(), pid;
+
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid)
+		return pid;
+	for (int i = 0; i < 2000 && getppid() == parent; i++) {
+		struct timespec tick = { 0, 10 * 1000 * 1000 };
+		char buf[4096] = { 0 };
+		ssize_t w = send(p->cfd, buf, sizeof(buf), 0);
+
+		for (ssize_t got = 0; w > 0 && got < w;) {
+			ssize_t rd = recv(p->afd, buf, sizeof(buf), 0);
+
+			if (rd <= 0)
+				_exit(1);
+			got += rd;
+		}
+		nanosleep(&tick, NULL);
+	}
+	_exit(0);
+}
+
+static void stop_child(pid_t pid)
+{
+	int status;
+
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+}
+
+/* A copy of the JSON line of the flow on port, or NULL. */
+static char *json_flow(const char *out, unsigned int port)
+{
+	char *key = xasprintf("\"local_port\":%u,", port), *line;
+	const char *hit = strstr(out, key), *start;
+
+	free(key);
+	if (!hit)
+		return NULL;
+	for (start = hit; start > out && start[-1] != '\n'; start--)
+		;
+	line = xstrdup(start);
+	line[strcspn(line, "\n")] = '\0';
+	return line;
+}
+
+static void test_flows_loopback(void **state)
+{
+	struct fx *fx = *state;
+	struct tcp_pair p;
+	struct fx_result r;
+	char port[16], *want, *line;
+
+	pair_open(&p, 0);
+	pair_move(&p, 262144);
+	snprintf(port, sizeof(port), "%u", p.port);
+
+	fx_run(fx, &r, "-j", "flows", "--port", port, "--samples", "2",
+	       "--interval", "20", NULL);
+	assert_exit(&r, 0);
+	assert_string_equal(r.err, "");
+	assert_json(fx, r.out);
+	assert_int_equal(strncmp(r.out, "{\"moderate_rcvbuf\":1,\"tcp_rmem\":[4096,131072,6291456],", 54), 0);
+	assert_non_null(strstr(r.out, "\"samples\":2,\"interval_ms\":20,\"trapped_flows\":0,"));
+	assert_int_equal(fx_count_lines(r.out), 3);	/* head, 1 flow, end */
+	line = json_flow(r.out, p.port);
+	assert_non_null(line);
+	assert_non_null(strstr(line, "\"local_addr\":\"127.0.0.1\""));
+	assert_non_null(strstr(line, "\"bytes_received\":262144,"));
+	assert_non_null(strstr(line, "\"samples\":2,"));
+	assert_non_null(strstr(line, "\"verdict\":\"short\",\"trapped\":false}"));
+	free(line);
+	fx_result_free(&r);
+
+	/*
+	 * Text: a header and one line. More data first, or a slow host
+	 * could make the flow idle (a second without data) by now.
+	 */
+	pair_move(&p, 4096);
+	fx_run(fx, &r, "flows", "--port", port, "--samples", "2",
+	       "--interval", "10", "--check", NULL);
+	assert_exit(&r, 0);
+	assert_int_equal(fx_count_lines(r.out), 2);
+	assert_int_equal(strncmp(r.out, "Local Address:Port", 18), 0);
+	want = xasprintf("127.0.0.1:%u ", p.port);
+	assert_non_null(strstr(r.out, want));
+	free(want);
+	assert_non_null(strstr(r.out, " 266240 "));
+	assert_non_null(strstr(r.out, " short\n"));
+	fx_result_free(&r);
+
+	/* -j after the command is the same */
+	fx_run(fx, &r, "flows", "-j", "--port", port, "--samples", "2",
+	       "--interval", "10", NULL);
+	assert_exit(&r, 0);
+	assert_json(fx, r.out);
+	assert_non_null(strstr(r.out, "\"bytes_received\":266240,"));
+	fx_result_free(&r);
+
+	/* nothing trapped: --trapped lists nothing, JSON an empty array */
+	fx_run(fx, &r, "flows", "--port", port, "--samples", "2",
+	       "--interval", "10", "--trapped", NULL);
+	assert_exit(&r, 0);
+	assert_int_equal(fx_count_lines(r.out), 1);
+	fx_result_free(&r);
+	fx_run(fx, &r, "-j", "flows", "--port", port, "--samples", "2",
+	       "--interval", "10", "--trapped", NULL);
+	assert_exit(&r, 0);
+	assert_json(fx, r.out);
+	assert_non_null(strstr(r.out, "\"flows\":[]}\n"));
+	fx_result_free(&r);
+	pair_close(&p);
+}
+
+/*
+ * A receiver with SO_RCVBUF and the fake tcp_rmem[1] set to its rb, kept
+ * busy and drained: every rule of "trapped" holds but the rate one, which
+ * a loopback RTT of microseconds fails; --min-fill 0 drops it. One
+ * connection, each rule in turn.
+ */
+static void test_flows_trapped(void **state)
+{
+	struct fx *fx = *state;
+	struct tcp_pair p;
+	struct fx_result r;
+	char port[16], *rmem, *want, *line;
+	pid_t busy;
+
+	pair_open(&p, 40000);
+	rmem = xasprintf("4096 %u 6291456\n", p.rb);
+	fx_sysctl(fx, "tcp_rmem", rmem);
+	free(rmem);
+	pair_move(&p, 1048576);
+	snprintf(port, sizeof(port), "%u", p.port);
+	busy = pair_keep_busy(&p);
+
+	fx_run(fx, &r, "-j", "flows", "--port", port, "--samples", "3",
+	       "--interval", "50", "--min-bytes", "1000000", "--min-fill", "0",
+	       "--check", NULL);
+	assert_exit(&r, 3);
+	assert_json(fx, r.out);
+	assert_non_null(strstr(r.out, "\"min_bytes\":1000000,\"min_fill_pct\":0,"));
+	assert_non_null(strstr(r.out, "\"trapped_flows\":1,"));
+	line = json_flow(r.out, p.port);
+	assert_non_null(line);
+	want = xasprintf("\"rb\":%u,", p.rb);
+	assert_non_null(strstr(line, want));
+	free(want);
+	assert_non_null(strstr(line, "\"verdict\":\"trapped\",\"trapped\":true}"));
+	free(line);
+	fx_result_free(&r);
+
+	/* --trapped lists it; without --check the exit status is 0 */
+	fx_run(fx, &r, "flows", "--port", port, "--samples", "2",
+	       "--interval", "50", "--min-bytes", "1000000", "--min-fill", "0",
+	       "--trapped", NULL);
+	assert_exit(&r, 0);
+	assert_int_equal(fx_count_lines(r.out), 2);
+	assert_non_null(strstr(r.out, " trapped\n"));
+	fx_result_free(&r);
+
+	/* microseconds of RTT: far less than a window per RTT */
+	fx_run(fx, &r, "flows", "--port", port, "--samples", "2",
+	       "--interval", "50", "--min-bytes", "1000000", "--check", NULL);
+	assert_exit(&r, 0);
+	assert_non_null(strstr(r.out, " limited\n"));
+	fx_result_free(&r);
+
+	/* the default min_bytes, 32 x rb, is more than it received */
+	fx_run(fx, &r, "flows", "--port", port, "--samples", "2",
+	       "--interval", "50", "--min-fill", "0", NULL);
+	assert_exit(&r, 0);
+	assert_non_null(strstr(r.out, " short\n"));
+	fx_result_free(&r);
+
+	/* another tcp_rmem[1]: the buffer is the application's */
+	fx_sysctl(fx, "tcp_rmem", FX_TCP_RMEM);
+	fx_run(fx, &r, "flows", "--port", port, "--samples", "2",
+	       "--interval", "50", "--min-bytes", "1000000", "--min-fill", "0",
+	       NULL);
+	assert_exit(&r, 0);
+	assert_non_null(strstr(r.out, " ok\n"));
+	fx_result_free(&r);
+
+	fx_sysctl(fx, "tcp_moderate_rcvbuf", "0\n");
+	fx_run(fx, &r, "flows", "--port", port, "--samples", "2",
+	       "--interval", "50", NULL);
+	assert_exit(&r, 0);
+	assert_non_null(strstr(r.out, " off\n"));
+	fx_result_free(&r);
+
+	stop_child(busy);
+	pair_close(&p);
+}
+
+/* The commands under valgrind: exit 0 and not a word from it. */
 static void test_valgrind(void **state)
 {
 	struct fx *fx = *state;
@@ -709,6 +1073,20 @@ static void test_valgrind(void **state)
 	fx_run(fx, &r, "sweep", "--enable=2", "--", "sh", "-c", "echo x=1; exit 1",
 	       NULL);
 	assert_exit(&r, 1);
+	assert_null(strstr(r.err, "=="));
+	fx_result_free(&r);
+	/* every socket of this namespace, whatever they are */
+	fx_run(fx, &r, "-j", "flows", "--samples", "2", "--interval", "10",
+	       NULL);
+	assert_exit(&r, 0);
+	assert_string_equal(r.err, "");
+	fx_result_free(&r);
+	fx_run(fx, &r, "flows", "--samples", "2", "--interval", "10", NULL);
+	assert_exit(&r, 0);
+	assert_string_equal(r.err, "");
+	fx_result_free(&r);
+	fx_run(fx, &r, "flows", "--port", "x", NULL);
+	assert_exit(&r, 2);
 	assert_null(strstr(r.err, "=="));
 	fx_result_free(&r);
 }
@@ -738,6 +1116,11 @@ const struct CMUnitTest cli_tests[] = {
 	FX_TEST(test_sweep_sighup),
 	FX_TEST(test_sweep_double_sigint),
 	FX_TEST(test_sweep_sigint_ignored),
+	FX_TEST(test_flows_help),
+	FX_TEST(test_flows_usage_errors),
+	FX_TEST(test_flows_proc_errors),
+	FX_TEST(test_flows_loopback),
+	FX_TEST(test_flows_trapped),
 	FX_TEST(test_valgrind),
 };
 const size_t n_cli_tests = sizeof(cli_tests) / sizeof(cli_tests[0]);

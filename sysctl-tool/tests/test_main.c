@@ -14,11 +14,13 @@
 
 int main(void)
 {
-	size_t total = n_unit_tests + n_cli_tests;
+	size_t total = n_unit_tests + n_flows_tests + n_cli_tests;
 	int failed;
 
 	failed = _cmocka_run_group_tests("unit", unit_tests, n_unit_tests,
 					 NULL, NULL);
+	failed += _cmocka_run_group_tests("flows", flows_tests, n_flows_tests,
+					  NULL, NULL);
 	failed += _cmocka_run_group_tests("cli", cli_tests, n_cli_tests,
 					  NULL, NULL);
 	fflush(stderr);

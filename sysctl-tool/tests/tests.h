@@ -7,5 +7,7 @@ extern const struct CMUnitTest unit_tests[];
 extern const size_t n_unit_tests;
 extern const struct CMUnitTest cli_tests[];
 extern const size_t n_cli_tests;
+extern const struct CMUnitTest flows_tests[];
+extern const size_t n_flows_tests;
 
 #endif
