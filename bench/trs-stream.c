@@ -2,7 +2,7 @@
 /*
  * trs-stream - a TCP stream whose every byte is checked.
  *
- *   trs-stream -s [-6] [-p PORT] [-P STREAMS] [-m MODE] [-n] [-d USEC] [-R MBIT] [-l LEN]
+ *   trs-stream -s [-6] [-p PORT] [-P STREAMS] [-m MODE] [-n] [-S] [-d USEC] [-R MBIT] [-l LEN]
  *   trs-stream -c HOST [-p PORT] [-P STREAMS] [-t SECONDS] [-l LEN] [-o OFFSET]
  *
  * The client sends, on each of STREAMS connections, the byte sequence
@@ -16,6 +16,8 @@
  *   waitall  recv(..., MSG_WAITALL)
  *   peek     recv(..., MSG_PEEK) then recv() of the same length, both checked
  * -n makes the server socket non-blocking (poll() when it finds no data).
+ * -S (implies -n) makes it spin instead: when it finds no data it reads
+ * again at once, so it is never woken late.
  * -d USEC (implies -n) makes it a late reader: after each poll() it sleeps
  * USEC before reading, so a burst is already queued when it reads.
  * -R MBIT makes it a slow reader: it reads at most MBIT megabit/s per
@@ -49,7 +51,7 @@
 enum mode { M_RECV, M_READ, M_RECVMSG, M_WAITALL, M_PEEK };
 
 struct opts {
-	int server, v6, streams, nonblock;
+	int server, v6, streams, nonblock, spin;
 	unsigned int delay_us;
 	double rate_mbps;
 	enum mode mode;
@@ -97,7 +99,7 @@ static double now_s(void)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: trs-stream -s [-6] [-p PORT] [-P STREAMS] [-m recv|read|recvmsg|waitall|peek] [-n] [-d USEC] [-R MBIT] [-l LEN]\n"
+		"Usage: trs-stream -s [-6] [-p PORT] [-P STREAMS] [-m recv|read|recvmsg|waitall|peek] [-n] [-S] [-d USEC] [-R MBIT] [-l LEN]\n"
 		"       trs-stream -c HOST [-p PORT] [-P STREAMS] [-t SECONDS] [-l LEN] [-o OFFSET]\n");
 }
 
@@ -121,7 +123,7 @@ static ssize_t read_mode(const struct opts *o, int fd, unsigned char *buf)
 
 /*
  * Blocking: one read. Non-blocking: read; when the queue is empty, poll()
- * for more, and with -d sleep before reading again, as a reader that is
+ * for more (-S: read again at once), and with -d sleep before reading again, as a reader that is
  * woken late (it waits for a CPU) would.
  */
 static ssize_t read_once(const struct opts *o, int fd, unsigned char *buf)
@@ -132,6 +134,8 @@ static ssize_t read_once(const struct opts *o, int fd, unsigned char *buf)
 
 		if (!o->nonblock || n >= 0 || errno != EAGAIN)
 			return n;
+		if (o->spin)
+			continue;
 		if (poll(&p, 1, -1) < 0)
 			return -1;
 		if (o->delay_us)
@@ -353,7 +357,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	int c;
 
 	*o = (struct opts){ .streams = 1, .port = "5301", .seconds = 10, .len = 131072 };
-	while ((c = getopt(argc, argv, "sc:6p:P:m:nd:R:l:t:o:h")) != -1) {
+	while ((c = getopt(argc, argv, "sc:6p:P:m:nSd:R:l:t:o:h")) != -1) {
 		switch (c) {
 		case 's':
 			o->server = 1;
@@ -383,6 +387,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'n':
 			o->nonblock = 1;
+			break;
+		case 'S':
+			o->spin = o->nonblock = 1;
 			break;
 		case 'd':
 			o->delay_us = strtoul(optarg, &end, 10);
