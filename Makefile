@@ -16,8 +16,11 @@ DEB_PACKAGES := gcc make libc6-dev flex bison bc libelf-dev libssl-dev cpio \
 	xz-utils rsync ccache kmod perl python3 linux-source-6.12 \
 	qemu-system-x86 busybox-static iperf3 iproute2 procps util-linux \
 	libcmocka-dev valgrind gnuplot-nox python3-ply python3-git
+# What the host tests alone need (make check-host): the tool's unit tests
+# (cmocka, valgrind) and the analyzers' (python3, gnuplot).
+HOST_PACKAGES := gcc make libc6-dev libcmocka-dev valgrind python3 gnuplot-nox
 
-.PHONY: help deps tool bench-bin guest-bin initramfs kernel kernel-debug kernel-upstream \
+.PHONY: help deps tool install bench-bin guest-bin initramfs kernel kernel-debug kernel-upstream \
 	check check-host check-guest check-timing demo bench bench-full plots docs-img \
 	checkpatch clean rcvbuf backlog
 
@@ -29,7 +32,8 @@ help:
 	@echo "  check-guest   guest tests on the $(KVARIANT) kernel"
 	@echo "  check-timing  the timed guest checks (starvation-limit bounds); run on a quiet host"
 	@echo "  deps          install the Debian packages the project needs (root; apt-get)"
-	@echo "  tool          build the tcp-recv-sched tool into build/"
+	@echo "  tool          build the tcp-recv-sched tool into build/ (needs only a C compiler)"
+	@echo "  install       install the tool and its man page (PREFIX=/usr/local DESTDIR=)"
 	@echo "  bench-bin     build the benchmark helpers (load generator) into build/"
 	@echo "  kernel        build the guest kernel (KVARIANT=default|debug|upstream) in \$$TRS_CACHE"
 	@echo "  kernel-debug  build the debug (lockdep) guest kernel"
@@ -48,8 +52,13 @@ help:
 deps:
 	@bench/deps.sh $(DEB_PACKAGES)
 
-tool: deps
+# Needs only a C compiler and make: no deps (check-host needs libcmocka-dev).
+tool:
 	$(MAKE) -C sysctl-tool BUILD=$(BUILD)
+
+# PREFIX=/usr/local DESTDIR= : $(DESTDIR)$(PREFIX)/sbin and share/man/man8
+install: tool
+	$(MAKE) -C sysctl-tool BUILD=$(BUILD) install
 
 bench-bin: deps
 	$(MAKE) -C bench BUILD=$(BUILD)
@@ -72,6 +81,7 @@ kernel-upstream: deps
 	KVARIANT=upstream kernel-patch/build-kernel.sh
 
 check-host: tool
+	@bench/deps.sh $(HOST_PACKAGES)
 	$(MAKE) -C sysctl-tool BUILD=$(BUILD) check
 	plots/test-analyze
 

@@ -19,7 +19,7 @@
 
 #include "trs.h"
 
-static volatile sig_atomic_t pending_sig;
+static volatile sig_atomic_t pending_sig, pending_count;
 
 static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
 #define NSTOP (sizeof(stop_signals) / sizeof(stop_signals[0]))
@@ -31,9 +31,11 @@ void trs_stop_sigset(sigset_t *set)
 		sigaddset(set, stop_signals[i]);
 }
 
+/* Runs inside ppoll() only, with the other stop signals blocked. */
 static void on_stop_signal(int sig)
 {
 	pending_sig = sig;
+	pending_count++;
 }
 
 static void on_sigchld(int sig)
@@ -62,7 +64,7 @@ void trs_signals_install(struct trs_sigs *s)
 	sigdelset(&s->wait, SIGCHLD);
 
 	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
+	trs_stop_sigset(&sa.sa_mask);	/* pending_count++ is not atomic */
 	for (size_t i = 0; i < NSTOP; i++) {
 		struct sigaction old;
 
@@ -87,6 +89,7 @@ int trs_signals_take(const struct trs_sigs *s)
 	ppoll(NULL, 0, &zero, &s->wait);	/* lets pending ones in */
 	sig = pending_sig;
 	pending_sig = 0;
+	pending_count = 0;
 	return sig;
 }
 
@@ -159,12 +162,32 @@ exec_child(char **cmd, int out, const struct trs_sigs *s)
 	_exit(errnum == ENOENT ? 127 : 126);
 }
 
+/*
+ * The n-th stop signal while the command runs: the first is forwarded to
+ * its process group as it came (and is the one the tool dies of later),
+ * the second becomes SIGTERM, any further one SIGKILL, for a command that
+ * ignores or takes its time over the first. Each escalation says so.
+ */
+static void escalate(pid_t pid, int n, int sig, int *stop_sig)
+{
+	if (n == 1) {
+		kill(-pid, sig);
+		if (!*stop_sig)
+			*stop_sig = sig;
+		return;
+	}
+	trs_err("%s signal: sending %s to the command (process group %d)",
+		n == 2 ? "second" : n == 3 ? "third" : "another",
+		n == 2 ? "SIGTERM" : "SIGKILL", (int)pid);
+	kill(-pid, n == 2 ? SIGTERM : SIGKILL);
+}
+
 int trs_run_command(char **cmd, const struct trs_sigs *s,
 		    struct trs_metrics *ms, int *status, int *stop_sig)
 {
 	struct linebuf lb = { NULL, 0 };
 	bool eof = false, reaped = false;
-	int pfd[2], wst = 0;
+	int pfd[2], wst = 0, nsig = 0;
 	pid_t pid;
 
 	if (pipe2(pfd, O_CLOEXEC)) {
@@ -185,20 +208,16 @@ int trs_run_command(char **cmd, const struct trs_sigs *s,
 	close(pfd[1]);
 	fcntl(pfd[0], F_SETFL, O_NONBLOCK);
 
+	pending_count = 0;
 	while (!reaped) {
 		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
-		int sig;
 		pid_t w;
 
 		if (ppoll(&p, eof ? 0 : 1, NULL, &s->wait) > 0 && !eof)
 			eof = drain(pfd[0], &lb, ms);
-		sig = pending_sig;
-		if (sig) {
-			pending_sig = 0;
-			kill(-pid, sig);
-			if (!*stop_sig)
-				*stop_sig = sig;
-		}
+		/* (stop signals are blocked outside ppoll(): no race here) */
+		while (pending_count > nsig)
+			escalate(pid, ++nsig, pending_sig, stop_sig);
 		w = waitpid(pid, &wst, WNOHANG);
 		reaped = w == pid || (w < 0 && errno != EINTR);
 	}

@@ -132,13 +132,13 @@ enum trs_verdict trs_flow_judge(const struct trs_flow_rules *ru,
 	return ev->verdict;
 }
 
-/* The synopsis alone after a usage error, all of it for --help. */
-static void usage(FILE *f, bool full)
+/* The synopsis alone for the tool's usage, all of it for --help. */
+void trs_flows_usage(FILE *f, bool full, const char *lead)
 {
 	fprintf(f,
-		"Usage: " PROG " [-j] [--proc DIR] flows [--trapped] [--check] [--port N]\n"
+		"%s" PROG " [-j] [--proc DIR] flows [--trapped] [--check] [--port N]\n"
 		"                  [--samples N] [--interval MS] [--min-bytes N]\n"
-		"                  [--min-fill PCT]\n");
+		"                  [--min-fill PCT]\n", lead);
 	if (!full)
 		return;
 	fprintf(f,
@@ -155,6 +155,8 @@ static void usage(FILE *f, bool full)
 		"  --min-fill PCT  trapped needs this %% of rcv_ssthresh per RTT, 0..100,\n"
 		"                  0 for any (default %d)\n"
 		"  -j, --json      JSON output\n"
+		"  --proc DIR      the proc tree for the sysctls instead of /proc\n"
+		"  -h, --help      this help\n"
 		"See tcp-recv-sched(8).\n",
 		EXIT_TRAPPED, SAMPLES_MAX, SAMPLES_DEFAULT, INTERVAL_MS_MAX,
 		INTERVAL_MS_DEFAULT, TRS_FLOW_MIN_BYTES_X, TRS_FLOW_MIN_FILL_PCT);
@@ -173,7 +175,8 @@ static int opt_number(const char *name, const char *arg,
 	return 0;
 }
 
-static int parse_args(struct flows_opts *o, int argc, char **argv)
+static int parse_args(struct flows_opts *o, struct trs_opts *g, int argc,
+		      char **argv)
 {
 	enum { OPT_TRAPPED = 256, OPT_CHECK, OPT_PORT, OPT_SAMPLES,
 	       OPT_INTERVAL, OPT_MIN_BYTES, OPT_MIN_FILL };
@@ -185,7 +188,7 @@ static int parse_args(struct flows_opts *o, int argc, char **argv)
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "min-bytes", required_argument, NULL, OPT_MIN_BYTES },
 		{ "min-fill", required_argument, NULL, OPT_MIN_FILL },
-		{ "json", no_argument, NULL, 'j' },
+		TRS_GLOBAL_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -199,6 +202,8 @@ static int parse_args(struct flows_opts *o, int argc, char **argv)
 	optind = 0;	/* glibc: rescan from argv[1] */
 	opterr = 0;	/* its messages would name "flows", not the tool */
 	while ((c = getopt_long(argc, argv, "+:jh", opts, NULL)) != -1) {
+		if (trs_opt_global(g, c))
+			continue;
 		switch (c) {
 		case OPT_TRAPPED:
 			o->only_trapped = true;
@@ -234,18 +239,11 @@ static int parse_args(struct flows_opts *o, int argc, char **argv)
 				return -1;
 			o->min_fill_pct = (unsigned int)v;
 			break;
-		case 'j':
-			o->json = true;
-			break;
 		case 'h':
 			o->help = true;
 			return 0;
-		case ':':
-			trs_err("flows: option '%s' needs a value",
-				argv[optind - 1]);
-			return -1;
 		default:
-			trs_err("flows: unknown option '%s'", argv[optind - 1]);
+			trs_opt_error("flows", c, argv);
 			return -1;
 		}
 	}
@@ -501,8 +499,9 @@ static void print_json(const struct flows_opts *o,
 	printf("%s]}\n", n ? "\n" : "");
 }
 
-int trs_cmd_flows(const char *proc, bool json, int argc, char **argv)
+int trs_cmd_flows(struct trs_opts *g, int argc, char **argv)
 {
+	const char *proc;
 	struct flows_opts o;
 	struct trs_flow_rules ru;
 	unsigned long long rmem[3], moderate;
@@ -513,15 +512,14 @@ int trs_cmd_flows(const char *proc, bool json, int argc, char **argv)
 	int ret = EXIT_OK;
 
 	memset(&o, 0, sizeof(o));
-	if (parse_args(&o, argc, argv)) {
-		usage(stderr, false);
+	if (parse_args(&o, g, argc, argv))
 		return EXIT_USAGE;
-	}
 	if (o.help) {
-		usage(stdout, true);
+		trs_flows_usage(stdout, true, "Usage: ");
 		return EXIT_OK;
 	}
-	o.json |= json;
+	o.json = g->json;
+	proc = g->proc;
 	if (read_sysctl(proc, "tcp_rmem", rmem, 3) ||
 	    read_sysctl(proc, "tcp_moderate_rcvbuf", &moderate, 1))
 		return EXIT_RUNTIME;

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * knobs.c - the three sysctls: parse and range-check values, read, write
- * (one write() per value, as the kernel's proc handlers expect) and restore.
+ * knobs.c - the sysctls of the series: parse and range-check values, read,
+ * write (one write() per value, as the kernel's proc handlers expect) and
+ * restore; where a missing knob is (netns); any sysctl by name for sweep.
  *
  * The ranges come from include/tcp_recv_sched.h only, so a kernel that
- * grows enable=3 needs a header change and nothing here.
+ * grows enable=4 needs a header change and nothing here.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,12 +17,30 @@
 
 #include "trs.h"
 
+#define TRS_HINT_BOOT "boot a kernel with the tcp_recv_sched series"
+
 const struct trs_knob_def trs_knobs[TRS_KNOB_COUNT] = TRS_KNOB_DEFS;
 
+/* "net.ipv4.FILE" or "net/ipv4/FILE", as sysctl(8) takes them */
+static bool is_full_name(const char *key, const char *file)
+{
+	static const char *const prefixes[] = { "net.ipv4.", "net/ipv4/" };
+
+	for (size_t i = 0; i < 2; i++) {
+		size_t n = strlen(prefixes[i]);
+
+		if (!strncmp(key, prefixes[i], n) && !strcmp(key + n, file))
+			return true;
+	}
+	return false;
+}
+
+/* The tool's key (enable) or the full sysctl name; -1 if neither. */
 int trs_knob_by_key(const char *key)
 {
 	for (int k = 0; k < TRS_KNOB_COUNT; k++)
-		if (!strcmp(key, trs_knobs[k].key))
+		if (!strcmp(key, trs_knobs[k].key) ||
+		    is_full_name(key, trs_knobs[k].file))
 			return k;
 	return -1;
 }
@@ -38,7 +57,7 @@ int trs_parse_value(enum trs_knob k, const char *s, unsigned long *out)
 		return -1;
 	}
 	if (ret == -ERANGE || v < d->min) {
-		trs_err("%s: %s out of range %lu..%lu", d->key, s,
+		trs_err("%s: '%s' out of range %lu..%lu", d->key, s,
 			d->min, d->max);
 		return -1;
 	}
@@ -122,29 +141,63 @@ char *trs_knob_path(const char *proc, enum trs_knob k)
 	return xasprintf("%s/%s/%s", proc, TRS_SYSCTL_DIR, trs_knobs[k].file);
 }
 
-int trs_check_supported(const char *proc)
+/*
+ * 1 when the process is in the initial network namespace (the inode of
+ * PROC/self/ns/net is that of PROC/1/ns/net), 0 when not, -1 when it cannot
+ * tell (no permission to look at pid 1, no such files).
+ */
+int trs_netns_initial(const char *proc)
+{
+	char *self = xasprintf("%s/self/ns/net", proc);
+	char *init = xasprintf("%s/1/ns/net", proc);
+	struct stat a, b;
+	int ret = -1;
+
+	if (!stat(self, &a) && !stat(init, &b))
+		ret = a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	free(self);
+	free(init);
+	return ret;
+}
+
+/* What to do about a missing knob file of the series. */
+const char *trs_series_hint(const char *proc)
+{
+	switch (trs_netns_initial(proc)) {
+	case 0:
+		return "not the initial network namespace: the tcp_recv_sched knobs live in the initial one (nsenter -t 1 -n)";
+	case 1:
+		return TRS_HINT_BOOT;
+	default:
+		return TRS_HINT_BOOT ", or run in the initial network namespace";
+	}
+}
+
+/*
+ * The first knob file of the policy that does not exist, or NULL. Those
+ * are registered for the initial network namespace only; one that every
+ * namespace has (rcvq_drain_aware) says nothing about where we are.
+ */
+char *trs_series_missing(const char *proc)
 {
 	for (int k = 0; k < TRS_KNOB_COUNT; k++) {
-		char *path = trs_knob_path(proc, (enum trs_knob)k);
+		char *path;
 		struct stat st;
-		int missing = stat(path, &st) && errno == ENOENT;
 
-		if (missing)
-			trs_err("%s: No such file or directory; this kernel lacks the tcp_recv_sched patch, boot a patched kernel",
-				path);
+		if (!trs_knobs[k].init_net_only)
+			continue;
+		path = trs_knob_path(proc, (enum trs_knob)k);
+		if (stat(path, &st) && errno == ENOENT)
+			return path;
 		free(path);
-		if (missing)
-			return -1;
 	}
-	return 0;
+	return NULL;
 }
 
 /* The errno cases users meet, each with what to do about it. */
-static const char *write_hint(int errnum)
+static const char *errno_hint(int errnum)
 {
 	switch (errnum) {
-	case ENOENT:
-		return "kernel without the tcp_recv_sched patch?";
 	case EINVAL:
 		return "value rejected by the kernel";
 	case EPERM:
@@ -156,47 +209,108 @@ static const char *write_hint(int errnum)
 	}
 }
 
-int trs_read_knob(const char *proc, enum trs_knob k, unsigned long *v)
+static const char *write_hint(const char *proc, enum trs_knob k, int errnum)
 {
-	char *path = trs_knob_path(proc, k);
-	char buf[64];
-	unsigned long long val;
-	ssize_t len = -1;
-	int errnum, fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (errnum != ENOENT)
+		return errno_hint(errnum);
+	if (!trs_knobs[k].init_net_only)
+		return TRS_HINT_BOOT;
+	return trs_series_hint(proc);
+}
+
+/*
+ * PROC/sys/NAME for a sysctl named as sysctl(8) does: net.core.busy_read
+ * or net/core/busy_read. NULL for a name that could leave PROC/sys.
+ */
+char *trs_sysctl_path(const char *proc, const char *name)
+{
+	char *rel, *p;
+
+	if (!*name || strchr("./", name[0]) || strstr(name, "..") ||
+	    strstr(name, "//") || strchr("./", name[strlen(name) - 1]) ||
+	    strpbrk(name, " \t\n"))
+		return NULL;
+	rel = xstrdup(name);
+	if (!strchr(rel, '/'))
+		for (p = rel; *p; p++)
+			if (*p == '.')
+				*p = '/';
+	p = xasprintf("%s/sys/%s", proc, rel);
+	free(rel);
+	return p;
+}
+
+/* One write() of "VALUE\n", as proc handlers expect; one line if not. */
+int trs_write_text(const char *path, const char *val)
+{
+	char *buf = xasprintf("%s\n", val);
+	size_t len = strlen(buf);
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	ssize_t w = -1;
 
 	if (fd >= 0) {
-		len = read(fd, buf, sizeof(buf) - 1);
-		errnum = errno;
-		close(fd);
-		errno = errnum;
+		w = write(fd, buf, len);
+		if (w >= 0 && (size_t)w != len)
+			errno = EIO;
+		if (close(fd) && (size_t)w == len)
+			w = -1;
 	}
-	if (len < 0) {
-		errnum = errno;
-		trs_err_errno(path, errnum,
-			      errnum == ENOENT ? write_hint(errnum) : NULL);
-		free(path);
+	free(buf);
+	if (w < 0 || (size_t)w != len) {
+		int errnum = errno;
+		char *obj = xasprintf("%s: writing '%s'", path, val);
+
+		trs_err_errno(obj, errnum, errno_hint(errnum));
+		free(obj);
 		return -1;
 	}
-	buf[len] = '\0';
-	while (len > 0 && strchr(" \t\n", buf[len - 1]))
-		buf[--len] = '\0';
-	/* No range check: restore must write back whatever the kernel had. */
-	if (parse_ulong(buf, ULONG_MAX, &val)) {
-		trs_err("%s: unexpected content '%s'", path, buf);
-		free(path);
-		return -1;
-	}
+	return 0;
+}
+
+/*
+ * Reads a knob without a message: 0, -errno of open()/read(), or -EBADMSG
+ * when the file does not hold one decimal number (then raw holds it).
+ */
+int trs_knob_get(const char *proc, enum trs_knob k, unsigned long *v,
+		 char *raw, size_t rawlen)
+{
+	char *path = trs_knob_path(proc, k);
+	unsigned long long val;
+	int ret = trs_read_text(path, raw, rawlen);
+
 	free(path);
+	if (ret)
+		return ret;
+	/* No range check: restore must write back whatever the kernel had. */
+	if (parse_ulong(raw, ULONG_MAX, &val))
+		return -EBADMSG;
 	*v = (unsigned long)val;
 	return 0;
 }
 
-int trs_read_all(const char *proc, struct trs_values *vals)
+/* The one line for a failed trs_knob_get(). */
+void trs_knob_report(const char *proc, enum trs_knob k, int ret,
+		     const char *raw)
 {
-	for (int k = 0; k < TRS_KNOB_COUNT; k++)
-		if (trs_read_knob(proc, (enum trs_knob)k, &vals->v[k]))
-			return -1;
-	return 0;
+	char *path = trs_knob_path(proc, k);
+
+	if (ret == -EBADMSG)
+		trs_err("%s: unexpected content '%s'", path, raw);
+	else
+		trs_err_errno(path, -ret,
+			      ret == -ENOENT ? write_hint(proc, k, -ret) : NULL);
+	free(path);
+}
+
+/* As trs_knob_get(), with one line on stderr naming the file. */
+int trs_read_knob(const char *proc, enum trs_knob k, unsigned long *v)
+{
+	char raw[64];
+	int ret = trs_knob_get(proc, k, v, raw, sizeof(raw));
+
+	if (ret)
+		trs_knob_report(proc, k, ret, raw);
+	return ret ? -1 : 0;
 }
 
 int trs_write_knob(const char *proc, enum trs_knob k, unsigned long v)
@@ -218,7 +332,7 @@ int trs_write_knob(const char *proc, enum trs_knob k, unsigned long v)
 		int errnum = errno;
 		char *obj = xasprintf("%s: writing %lu", path, v);
 
-		trs_err_errno(obj, errnum, write_hint(errnum));
+		trs_err_errno(obj, errnum, write_hint(proc, k, errnum));
 		free(obj);
 	}
 	free(path);
@@ -243,25 +357,28 @@ int trs_write_all(const char *proc, const struct trs_values *want,
 	return 0;
 }
 
-void trs_format_values(const struct trs_values *vals, char *buf, size_t len)
+/* "key=value ..." of the knobs in only[] (all if NULL). */
+static void format_values(const struct trs_values *vals, const bool *only,
+			  char *buf, size_t len)
 {
 	size_t off = 0;
 
 	buf[0] = '\0';
 	for (int k = 0; k < TRS_KNOB_COUNT && off < len; k++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%s=%lu",
-					k ? " " : "", trs_knobs[k].key,
-					vals->v[k]);
+		if (!only || only[k])
+			off += (size_t)snprintf(buf + off, len - off, "%s%s=%lu",
+						off ? " " : "",
+						trs_knobs[k].key, vals->v[k]);
 }
 
 /*
  * Writes back orig for the knobs in only[] (all if NULL) whose current
  * value differs. SIGINT/SIGTERM/SIGHUP are blocked meanwhile: a second
  * Ctrl-C must not leave the knobs half restored. Says what it did when
- * anything was written or when say is set.
+ * anything was written or when say is 1; never when it is -1.
  */
 int trs_restore(const char *proc, const struct trs_values *orig,
-		const bool *only, bool say)
+		const bool *only, int say)
 {
 	sigset_t block, old;
 	char desc[128];
@@ -284,8 +401,10 @@ int trs_restore(const char *proc, const struct trs_values *orig,
 			written++;
 	}
 
-	trs_format_values(orig, desc, sizeof(desc));
-	if (failed)
+	format_values(orig, only, desc, sizeof(desc));
+	if (say < 0)
+		;	/* the caller says it */
+	else if (failed)
 		trs_err("knobs NOT fully restored, wanted %s", desc);
 	else if (written || say)
 		trs_err("restored %s", desc);

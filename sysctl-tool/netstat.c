@@ -13,14 +13,22 @@
 
 #include "trs.h"
 
-const char *const trs_counter_names[TRS_COUNTER_COUNT] = TRS_COUNTER_NAMES;
+static const char *const series_names[TRS_COUNTER_COUNT] = TRS_COUNTER_NAMES;
+static const char *const stock_names[TRS_STOCK_COUNTER_COUNT] =
+	TRS_STOCK_COUNTER_NAMES;
+
+const char *trs_counter_name(int i)
+{
+	return i < TRS_COUNTER_COUNT ? series_names[i] :
+				       stock_names[i - TRS_COUNTER_COUNT];
+}
 
 #define TCPEXT_PREFIX "TcpExt:"
 
 static int counter_index(const char *name)
 {
-	for (int i = 0; i < TRS_COUNTER_COUNT; i++)
-		if (!strcmp(name, trs_counter_names[i]))
+	for (int i = 0; i < TRS_ALL_COUNTERS; i++)
+		if (!strcmp(name, trs_counter_name(i)))
 			return i;
 	return -1;
 }
@@ -72,20 +80,35 @@ int trs_parse_netstat(FILE *f, struct trs_counters *c)
 	return ret;
 }
 
-int trs_read_counters(const char *proc, struct trs_counters *c)
+/* No message: 0, -errno of fopen(), or -EBADMSG for malformed lines. */
+int trs_counters_get(const char *proc, struct trs_counters *c)
 {
 	char *path = xasprintf("%s/%s", proc, TRS_NETSTAT_FILE);
 	FILE *f = fopen(path, "re");
-	int ret = -1;
+	int ret = f ? 0 : -errno;
 
-	if (!f) {
-		trs_err_errno(path, errno, NULL);
-	} else {
-		ret = trs_parse_netstat(f, c);
-		if (ret)
-			trs_err("%s: malformed TcpExt lines", path);
-		fclose(f);
-	}
 	free(path);
+	memset(c, 0, sizeof(*c));
+	if (!f)
+		return ret;
+	ret = trs_parse_netstat(f, c) ? -EBADMSG : 0;
+	fclose(f);
 	return ret;
+}
+
+/* As trs_counters_get(), with one line on stderr naming the file. */
+int trs_read_counters(const char *proc, struct trs_counters *c)
+{
+	int ret = trs_counters_get(proc, c);
+	char *path;
+
+	if (!ret)
+		return 0;
+	path = xasprintf("%s/%s", proc, TRS_NETSTAT_FILE);
+	if (ret == -EBADMSG)
+		trs_err("%s: malformed TcpExt lines", path);
+	else
+		trs_err_errno(path, -ret, NULL);
+	free(path);
+	return -1;
 }

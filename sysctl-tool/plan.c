@@ -2,8 +2,8 @@
 /*
  * plan.c - the order of a sweep's runs.
  *
- * A combination takes one value from each knob's list, enable varying
- * slowest. grid: each combination's repeats back to back. interleave: one
+ * A combination takes one value from each dimension's list (the knobs,
+ * then the --sysctl names), enable varying slowest. grid: each combination's repeats back to back. interleave: one
  * run of every combination, then the next round, so that drift over time
  * spreads evenly. shuffle: all runs in a random order drawn from --seed
  * with splitmix64, which gives the same order on any libc.
@@ -41,7 +41,7 @@ static unsigned long long splitmix64(unsigned long long *state)
 static void combination(const struct trs_plan_spec *spec, size_t c,
 			struct trs_run *run)
 {
-	for (int k = TRS_KNOB_COUNT - 1; k >= 0; k--) {
+	for (size_t k = spec->ndims; k-- > 0;) {
 		run->set[k] = spec->list[k][c % spec->len[k]];
 		c /= spec->len[k];
 	}
@@ -54,7 +54,7 @@ struct trs_run *trs_plan(const struct trs_plan_spec *spec, size_t *n)
 	size_t combos = 1, total, i = 0;
 	struct trs_run *runs;
 
-	for (int k = 0; k < TRS_KNOB_COUNT; k++) {
+	for (size_t k = 0; k < spec->ndims; k++) {
 		if (!spec->len[k] || combos > TRS_MAX_RUNS / spec->len[k]) {
 			trs_err("sweep: too many runs (at most %lu)",
 				TRS_MAX_RUNS);

@@ -1,24 +1,61 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * set.c - `set KEY=VALUE...`: every value is checked before anything is
- * written, and a failed write takes back the ones already written, so the
- * knobs end up all set or as they were. Quiet on success.
+ * set.c - `set KEY=VALUE...` (KEY: the tool's name or the sysctl's, as
+ * net.ipv4.tcp_recv_sched_enable or net/ipv4/...): every value is checked
+ * before anything is written, only the knobs given must exist, and a
+ * failed write takes back the ones already written, so the knobs end up
+ * all set or as they were. Quiet on success.
  */
+#include <getopt.h>
 
 #include "trs.h"
 
-int trs_cmd_set(const char *proc, int argc, char **argv)
+/*
+ * The global options and --help among the assignments; 1: help printed,
+ * -1: usage error. On return argv[optind..] are the assignments.
+ */
+static int parse_args(struct trs_opts *g, int argc, char **argv)
 {
-	struct trs_values want = { { 0 } }, orig;
+	static const struct option opts[] = {
+		TRS_GLOBAL_OPTIONS,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	optind = 0;	/* glibc: rescan from argv[1] */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
+		if (trs_opt_global(g, c))
+			continue;
+		if (c == 'h') {
+			trs_usage_cmd("set");
+			return 1;
+		}
+		trs_opt_error("set", c, argv);
+		return -1;
+	}
+	if (optind >= argc) {
+		trs_err("set: expected KEY=VALUE... (see '" PROG " set --help')");
+		return -1;
+	}
+	return 0;
+}
+
+int trs_cmd_set(struct trs_opts *g, int argc, char **argv)
+{
+	struct trs_values want = { { 0 } }, orig = { { 0 } };
 	bool given[TRS_KNOB_COUNT] = { false };
 	bool written[TRS_KNOB_COUNT] = { false };
+	const char *proc;
 	sigset_t block, old;
-	int ret = EXIT_OK;
+	int ret = parse_args(g, argc, argv);
 
-	if (argc < 1) {
-		trs_err("set: expected KEY=VALUE...");
-		return EXIT_USAGE;
-	}
+	if (ret)
+		return ret > 0 ? EXIT_OK : EXIT_USAGE;
+	proc = g->proc;
+	argc -= optind;
+	argv += optind;
 	for (int i = 0; i < argc; i++) {
 		enum trs_knob k;
 		unsigned long v;
@@ -33,14 +70,17 @@ int trs_cmd_set(const char *proc, int argc, char **argv)
 		want.v[k] = v;
 	}
 
-	if (trs_check_supported(proc) || trs_read_all(proc, &orig))
-		return EXIT_RUNTIME;
+	/* Only the knobs given: rcvq_drain_aware is in every namespace. */
+	for (int k = 0; k < TRS_KNOB_COUNT; k++)
+		if (given[k] && trs_read_knob(proc, (enum trs_knob)k,
+					      &orig.v[k]))
+			return EXIT_RUNTIME;
 
 	/* A signal must not split the writes from their undo. */
 	trs_stop_sigset(&block);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	if (trs_write_all(proc, &want, given, written)) {
-		trs_restore(proc, &orig, written, false);
+		trs_restore(proc, &orig, written, 0);
 		ret = EXIT_RUNTIME;
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);

@@ -2,8 +2,8 @@
 /*
  * trs.h - internal interfaces of the tcp-recv-sched tool.
  *
- * knobs.c    parse, read, write and restore the three sysctls
- * netstat.c  the TcpExt counters of the series
+ * knobs.c    parse, read, write and restore the knobs; any sysctl by name
+ * netstat.c  the TcpExt counters: the series', stock ones of the receive path
  * show.c     `show` (text and JSON)
  * flows.c    `flows`: sampling, the trapped-autotuning verdict, output
  * diag.c     established TCP sockets from NETLINK_SOCK_DIAG
@@ -13,7 +13,8 @@
  * child.c    running a sweep command, signals
  * metrics.c  key=value lines printed by a sweep command
  * tsv.c      the sweep result table
- * util.c     messages and allocation
+ * usage.c    the synopsis, help and CMD --help
+ * util.c     messages, allocation, proc files, the global options
  */
 #ifndef TRS_TOOL_H
 #define TRS_TOOL_H
@@ -33,7 +34,20 @@
 #define EXIT_USAGE	2
 #define EXIT_TRAPPED	3	/* flows --check found a trapped socket */
 
+/* The global options, before the command or among its own options. */
+struct trs_opts {
+	const char *proc;	/* --proc DIR, "/proc" */
+	bool json;		/* -j, --json */
+};
+
+#define TRS_OPT_PROC 1000	/* getopt value of --proc */
+#define TRS_GLOBAL_OPTIONS					\
+	{ "json", no_argument, NULL, 'j' },			\
+	{ "proc", required_argument, NULL, TRS_OPT_PROC }
+
 /* util.c */
+bool trs_opt_global(struct trs_opts *g, int c);
+void trs_opt_error(const char *cmd, int c, char **argv);
 void trs_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void trs_err_errno(const char *obj, int errnum, const char *hint);
 void *xcalloc(size_t n, size_t size);
@@ -41,6 +55,7 @@ void *xrealloc(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int parse_ulong(const char *s, unsigned long long max, unsigned long long *out);
+int trs_read_text(const char *path, char *buf, size_t len);
 
 /* knobs.c */
 extern const struct trs_knob_def trs_knobs[TRS_KNOB_COUNT];
@@ -55,25 +70,47 @@ int trs_parse_assignment(const char *arg, enum trs_knob *k, unsigned long *v);
 int trs_parse_list(enum trs_knob k, const char *s,
 		   unsigned long **vals, size_t *n);
 char *trs_knob_path(const char *proc, enum trs_knob k);
-int trs_check_supported(const char *proc);
+int trs_netns_initial(const char *proc);
+const char *trs_series_hint(const char *proc);
+char *trs_series_missing(const char *proc);
+int trs_knob_get(const char *proc, enum trs_knob k, unsigned long *v,
+		 char *raw, size_t rawlen);
+void trs_knob_report(const char *proc, enum trs_knob k, int ret,
+		     const char *raw);
 int trs_read_knob(const char *proc, enum trs_knob k, unsigned long *v);
-int trs_read_all(const char *proc, struct trs_values *vals);
 int trs_write_knob(const char *proc, enum trs_knob k, unsigned long v);
 int trs_write_all(const char *proc, const struct trs_values *want,
 		  const bool *which, bool *written);
 int trs_restore(const char *proc, const struct trs_values *orig,
-		const bool *only, bool say);
-void trs_format_values(const struct trs_values *vals, char *buf, size_t len);
+		const bool *only, int say);
+char *trs_sysctl_path(const char *proc, const char *name);
+int trs_write_text(const char *path, const char *val);
 
-/* netstat.c */
+/*
+ * netstat.c: the series' counters (the header's, index 0 ..
+ * TRS_COUNTER_COUNT - 1: sweep records their deltas) and after them stock
+ * TcpExt counters of the receive path that `show` prints too.
+ */
+#define TRS_STOCK_COUNTER_NAMES {	\
+	"TCPRcvQDrop",			\
+	"TCPRcvCollapsed",		\
+	"TCPRcvCoalesce",		\
+	"TCPBacklogCoalesce",		\
+	"TCPBacklogDrop",		\
+	"PruneCalled",			\
+	"RcvPruned",			\
+}
+#define TRS_STOCK_COUNTER_COUNT 7
+#define TRS_ALL_COUNTERS (TRS_COUNTER_COUNT + TRS_STOCK_COUNTER_COUNT)
+
 struct trs_counters {
-	unsigned long long v[TRS_COUNTER_COUNT];
-	bool present[TRS_COUNTER_COUNT];
+	unsigned long long v[TRS_ALL_COUNTERS];
+	bool present[TRS_ALL_COUNTERS];
 };
 
-extern const char *const trs_counter_names[TRS_COUNTER_COUNT];
-
+const char *trs_counter_name(int i);
 int trs_parse_netstat(FILE *f, struct trs_counters *c);
+int trs_counters_get(const char *proc, struct trs_counters *c);
 int trs_read_counters(const char *proc, struct trs_counters *c);
 
 /* metrics.c */
@@ -94,7 +131,7 @@ void trs_metrics_free(struct trs_metrics *ms);
 /* tsv.c */
 struct trs_row {
 	unsigned long run, repeat;
-	unsigned long set[TRS_KNOB_COUNT];
+	char *params;		/* the swept settings' cells, tab-separated */
 	int exit_status;
 	long long start_time;	/* unix seconds */
 	double duration_s;
@@ -104,17 +141,23 @@ struct trs_row {
 
 struct trs_tsv;
 
-struct trs_tsv *trs_tsv_open(const char *path, unsigned long *next_run);
+struct trs_tsv *trs_tsv_open(const char *path, const char *param_header,
+			     unsigned long *next_run);
 int trs_tsv_add(struct trs_tsv *t, struct trs_row *row);
 int trs_tsv_write(const struct trs_tsv *t);
 int trs_tsv_print(const struct trs_tsv *t, FILE *f);
 void trs_tsv_free(struct trs_tsv *t);
 
 /* show.c, set.c, sweep.c, flows.c: argv starts at the subcommand name */
-int trs_cmd_show(const char *proc, bool json);
-int trs_cmd_set(const char *proc, int argc, char **argv);
-int trs_cmd_sweep(const char *proc, int argc, char **argv);
-int trs_cmd_flows(const char *proc, bool json, int argc, char **argv);
+int trs_cmd_show(struct trs_opts *g, int argc, char **argv);
+int trs_cmd_set(struct trs_opts *g, int argc, char **argv);
+int trs_cmd_sweep(struct trs_opts *g, int argc, char **argv);
+int trs_cmd_flows(struct trs_opts *g, int argc, char **argv);
+void trs_flows_usage(FILE *f, bool full, const char *lead);
+/* usage.c */
+void trs_usage(FILE *f);
+void trs_usage_cmd(const char *cmd);	/* help CMD, CMD --help: stdout */
+bool trs_is_command(const char *s);
 
 /* diag.c: one established TCP socket as sock_diag reports it */
 struct trs_sock {
@@ -206,17 +249,24 @@ int trs_reraise(int sig);
 int trs_run_command(char **cmd, const struct trs_sigs *s,
 		    struct trs_metrics *ms, int *status, int *stop_sig);
 
-/* plan.c */
+/*
+ * plan.c: a sweep's dimensions are the knobs (index = enum trs_knob), then
+ * the --sysctl names in the order given (their values by index).
+ */
+#define TRS_SYSCTL_MAX	8	/* --sysctl options in one sweep */
+#define TRS_DIM_MAX	(TRS_KNOB_COUNT + TRS_SYSCTL_MAX)
+
 enum trs_order { TRS_ORDER_GRID, TRS_ORDER_INTERLEAVE, TRS_ORDER_SHUFFLE };
 
 struct trs_run {
-	unsigned long set[TRS_KNOB_COUNT];
+	unsigned long set[TRS_DIM_MAX];
 	unsigned long repeat;	/* 1-based */
 };
 
 struct trs_plan_spec {
-	unsigned long *list[TRS_KNOB_COUNT];
-	size_t len[TRS_KNOB_COUNT];
+	size_t ndims;
+	unsigned long *list[TRS_DIM_MAX];
+	size_t len[TRS_DIM_MAX];
 	unsigned long repeat;
 	enum trs_order order;
 	unsigned long long seed;

@@ -2,7 +2,8 @@
 /*
  * tsv.c - the sweep result table.
  *
- * Columns: run, repeat, the knobs, exit_status, start_time, duration_s,
+ * Columns: run, repeat, the swept settings (the knobs the kernel has,
+ * then the --sysctl names), exit_status, start_time, duration_s,
  * d_<counter> for each TcpExt counter of the series, then every metric key
  * seen, in first-seen order. A key that first shows up in a later run would
  * not fit a header already written, so the whole table is kept in memory
@@ -22,6 +23,7 @@
 
 struct trs_tsv {
 	char *path;		/* NULL: print to stdout at the end */
+	char *fixed;		/* the columns before the metric keys */
 	char **keys;
 	size_t nkeys;
 	char **old_lines;	/* data lines of a pre-existing file */
@@ -39,15 +41,15 @@ static char *append_column(char *h, const char *prefix, const char *col)
 	return n;
 }
 
-static char *fixed_header(void)
+static char *fixed_header(const char *param_header)
 {
 	char *h = xstrdup("run\trepeat");
 
-	for (int k = 0; k < TRS_KNOB_COUNT; k++)
-		h = append_column(h, "", trs_knobs[k].key);
+	if (*param_header)
+		h = append_column(h, "", param_header);
 	h = append_column(h, "", "exit_status\tstart_time\tduration_s");
 	for (int i = 0; i < TRS_COUNTER_COUNT; i++)
-		h = append_column(h, "d_", trs_counter_names[i]);
+		h = append_column(h, "d_", trs_counter_name(i));
 	return h;
 }
 
@@ -61,16 +63,14 @@ static size_t count_cells(const char *line)
 }
 
 /* A metric named like a fixed column would make the header ambiguous. */
-static bool is_fixed_column(const char *key)
+static bool is_fixed_column(const struct trs_tsv *t, const char *key)
 {
-	char *h = fixed_header();
-	char *padded = xasprintf("\t%s\t", h);
+	char *padded = xasprintf("\t%s\t", t->fixed);
 	char *needle = xasprintf("\t%s\t", key);
 	bool found = strstr(padded, needle) != NULL;
 
 	free(needle);
 	free(padded);
-	free(h);
 	return found;
 }
 
@@ -86,7 +86,7 @@ static void add_key(struct trs_tsv *t, const char *key)
 /* Takes the header and the rows of an earlier table at t->path. */
 static int load_existing(struct trs_tsv *t, FILE *f)
 {
-	char *line = NULL, *fixed = fixed_header();
+	char *line = NULL, *fixed = t->fixed;
 	size_t cap = 0, flen = strlen(fixed);
 	ssize_t len;
 	int ret = 0;
@@ -119,16 +119,18 @@ static int load_existing(struct trs_tsv *t, FILE *f)
 		t->old_cells[t->nold++] = count_cells(line);
 	}
 	free(line);
-	free(fixed);
 	return ret;
 }
 
-struct trs_tsv *trs_tsv_open(const char *path, unsigned long *next_run)
+/* param_header: the swept settings' columns, tab-separated ("" none). */
+struct trs_tsv *trs_tsv_open(const char *path, const char *param_header,
+			     unsigned long *next_run)
 {
 	struct trs_tsv *t = xcalloc(1, sizeof(*t));
 	FILE *f;
 
 	*next_run = 1;
+	t->fixed = fixed_header(param_header);
 	if (!path)
 		return t;
 	t->path = xstrdup(path);
@@ -157,11 +159,12 @@ fail:
 int trs_tsv_add(struct trs_tsv *t, struct trs_row *row)
 {
 	for (size_t i = 0; i < row->metrics.n; i++)
-		if (!is_fixed_column(row->metrics.m[i].key))
+		if (!is_fixed_column(t, row->metrics.m[i].key))
 			add_key(t, row->metrics.m[i].key);
 	t->rows = xrealloc(t->rows, t->nrows + 1, sizeof(*t->rows));
 	t->rows[t->nrows++] = *row;
 	memset(&row->metrics, 0, sizeof(row->metrics));	/* moved */
+	row->params = NULL;
 	return t->path ? trs_tsv_write(t) : 0;
 }
 
@@ -183,8 +186,8 @@ static void print_row(const struct trs_tsv *t, const struct trs_row *r,
 	gmtime_r(&start, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	fprintf(f, "%lu\t%lu", r->run, r->repeat);
-	for (int k = 0; k < TRS_KNOB_COUNT; k++)
-		fprintf(f, "\t%lu", r->set[k]);
+	if (r->params && *r->params)
+		fprintf(f, "\t%s", r->params);
 	fprintf(f, "\t%d\t%s\t%.3f", r->exit_status, when, r->duration_s);
 	for (int i = 0; i < TRS_COUNTER_COUNT; i++) {
 		if (r->delta.present[i])
@@ -199,11 +202,9 @@ static void print_row(const struct trs_tsv *t, const struct trs_row *r,
 
 int trs_tsv_print(const struct trs_tsv *t, FILE *f)
 {
-	char *fixed = fixed_header();
-	size_t ncols = count_cells(fixed) + t->nkeys;
+	size_t ncols = count_cells(t->fixed) + t->nkeys;
 
-	fputs(fixed, f);
-	free(fixed);
+	fputs(t->fixed, f);
 	for (size_t i = 0; i < t->nkeys; i++)
 		fprintf(f, "\t%s", t->keys[i]);
 	fputc('\n', f);
@@ -254,12 +255,15 @@ void trs_tsv_free(struct trs_tsv *t)
 		free(t->keys[i]);
 	for (size_t i = 0; i < t->nold; i++)
 		free(t->old_lines[i]);
-	for (size_t i = 0; i < t->nrows; i++)
+	for (size_t i = 0; i < t->nrows; i++) {
 		trs_metrics_free(&t->rows[i].metrics);
+		free(t->rows[i].params);
+	}
 	free(t->keys);
 	free(t->old_lines);
 	free(t->old_cells);
 	free(t->rows);
 	free(t->path);
+	free(t->fixed);
 	free(t);
 }

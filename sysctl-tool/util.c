@@ -4,9 +4,12 @@
  * first, the object and the errno text) and allocation that cannot fail.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "trs.h"
 
@@ -92,4 +95,61 @@ int parse_ulong(const char *s, unsigned long long max, unsigned long long *out)
 		return -ERANGE;
 	*out = v;
 	return 0;
+}
+
+/*
+ * The text of a small proc file (one read(), as proc handlers answer) with
+ * trailing white space cut; no message. 0, or -errno of open()/read().
+ */
+int trs_read_text(const char *path, char *buf, size_t len)
+{
+	int errnum, fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	errnum = errno;
+	close(fd);
+	if (n < 0)
+		return -errnum;
+	buf[n] = '\0';
+	while (n > 0 && strchr(" \t\n", buf[n - 1]))
+		buf[--n] = '\0';
+	return 0;
+}
+
+/* -j and --proc DIR: true when c was one of them (getopt_long's value). */
+bool trs_opt_global(struct trs_opts *g, int c)
+{
+	switch (c) {
+	case 'j':
+		g->json = true;
+		return true;
+	case TRS_OPT_PROC:
+		g->proc = optarg;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * The message for getopt_long()'s '?' or ':' (opterr = 0, ':' first in
+ * the option string), so that every line starts with the program name.
+ * An unknown short option may sit in a cluster: it is named by optopt.
+ */
+void trs_opt_error(const char *cmd, int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+	const char *sep = cmd ? ": " : "";
+
+	if (!cmd)
+		cmd = "";
+	if (c == ':')
+		trs_err("%s%soption '%s' needs a value", cmd, sep, arg);
+	else if (optopt > 0 && optopt < 128 && strncmp(arg, "--", 2))
+		trs_err("%s%sunknown option '-%c'", cmd, sep, optopt);
+	else
+		trs_err("%s%sunknown option '%s'", cmd, sep, arg);
 }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fixture.c - fake proc tree: DIR/proc/sys/net/ipv4/tcp_recv_sched_* with
- * the header's defaults, tcp_rmem and tcp_moderate_rcvbuf as a stock
- * kernel has them, and DIR/proc/net/netstat with the counters above
- * between ordinary TcpExt/IpExt lines; plus running the tool on it.
+ * the header's defaults, tcp_rmem, tcp_moderate_rcvbuf and
+ * net/core/rmem_max as a stock kernel has them, DIR/proc/net/netstat with
+ * the counters above and some stock ones between ordinary TcpExt/IpExt
+ * lines, and self/ns/net and 1/ns/net of the initial network namespace;
+ * plus running the tool on it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -110,6 +112,28 @@ void fx_sysctl(const struct fx *fx, const char *name, const char *content)
 	free(p);
 }
 
+/*
+ * The namespace files the tool compares: self/ns/net and 1/ns/net, one
+ * file with two names (the initial namespace) or two files (another one).
+ */
+void fx_set_netns(const struct fx *fx, bool initial)
+{
+	char *self = fx_path(fx, "proc/self/ns/net");
+	char *init = fx_path(fx, "proc/1/ns/net");
+
+	unlink(self);
+	unlink(init);
+	fx_write(self, "");
+	if (initial) {
+		if (link(self, init))
+			abort();
+	} else {
+		fx_write(init, "");
+	}
+	free(self);
+	free(init);
+}
+
 int fx_setup(void **state)
 {
 	struct fx *fx = xcalloc(1, sizeof(*fx));
@@ -119,10 +143,15 @@ int fx_setup(void **state)
 	if (!mkdtemp(fx->dir))
 		return -1;
 	fx->proc = fx_path(fx, "proc");
-	p = xasprintf("mkdir -p %s/" TRS_SYSCTL_DIR " %s/net", fx->proc,
-		      fx->proc);
+	p = xasprintf("mkdir -p %s/" TRS_SYSCTL_DIR " %s/sys/net/core %s/net"
+		      " %s/self/ns %s/1/ns", fx->proc, fx->proc, fx->proc,
+		      fx->proc, fx->proc);
 	if (system(p))
 		return -1;
+	free(p);
+	fx_set_netns(fx, true);
+	p = fx_path(fx, "proc/sys/net/core/rmem_max");
+	fx_write(p, FX_RMEM_MAX "\n");
 	free(p);
 	for (int k = 0; k < TRS_KNOB_COUNT; k++) {
 		char *val = xasprintf("%lu\n", trs_knobs[k].def);
@@ -135,8 +164,8 @@ int fx_setup(void **state)
 	fx_sysctl(fx, "tcp_rmem", FX_TCP_RMEM);
 	fx_sysctl(fx, "tcp_moderate_rcvbuf", "1\n");
 	p = xasprintf("%s/" TRS_NETSTAT_FILE, fx->proc);
-	fx_write(p, "TcpExt: SyncookiesSent TCPRecvSchedGrants TCPRecvSchedLimitHits TCPRecvSchedYields TCPRecvSchedReleases TCPOrigDataSent\n"
-		    "TcpExt: 3 10 20 30 40 99\n"
+	fx_write(p, "TcpExt: SyncookiesSent TCPRecvSchedGrants TCPRecvSchedLimitHits TCPRecvSchedYields TCPRecvSchedReleases TCPOrigDataSent TCPRcvQDrop TCPRcvCollapsed TCPBacklogCoalesce TCPRcvqSlowReader TCPRcvqLateReader TCPBacklogEpisodes\n"
+		    "TcpExt: 3 10 20 30 40 99 5 6 7 50 60 70\n"
 		    "IpExt: InNoRoutes InTruncatedPkts\n"
 		    "IpExt: 0 0\n");
 	free(p);

@@ -15,9 +15,14 @@
 #define FX_GRANTS 10
 #define FX_LIMIT_HITS 20
 #define FX_YIELDS 30
+/* (and TCPRecvSchedReleases 40, TCPRcvqSlowReader 50, TCPRcvqLateReader
+ * 60, TCPBacklogEpisodes 70; the other TCPBacklog* are not printed) */
 /* ... and the two stock sysctls `flows` reads */
 #define FX_RMEM_DEFAULT 131072
 #define FX_TCP_RMEM "4096\t131072\t6291456\n"
+#define FX_RMEM_MAX "212992"
+/* and stock TcpExt counters: TCPRcvQDrop 5, TCPRcvCollapsed 6,
+ * TCPBacklogCoalesce 7 */
 
 struct fx {
 	char dir[64];		/* the temporary directory */
@@ -41,6 +46,7 @@ char *fx_read(const char *path);	/* NULL if unreadable */
 char *fx_knob(const struct fx *fx, int knob);	/* trimmed */
 char *fx_snapshot(const struct fx *fx);	/* all knob files, one string */
 void fx_sysctl(const struct fx *fx, const char *name, const char *content);
+void fx_set_netns(const struct fx *fx, bool initial);
 
 /* Runs the tool with --proc and the NULL-terminated arguments. */
 void fx_run(const struct fx *fx, struct fx_result *r, ...);

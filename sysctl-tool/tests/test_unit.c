@@ -72,9 +72,25 @@ static void test_parse_assignment(void **state)
 	assert_int_equal(v, 500);
 	assert_int_equal(trs_parse_assignment("yield_on_return=0", &k, &v), 0);
 	assert_int_equal(k, TRS_KNOB_YIELD_ON_RETURN);
+	assert_int_equal(trs_parse_assignment("rcvq_drain_aware=2", &k, &v), 0);
+	assert_int_equal(k, TRS_KNOB_RCVQ_DRAIN_AWARE);
+	assert_int_equal(v, 2);
+	/* full sysctl names, as sysctl(8) takes them */
+	assert_int_equal(trs_parse_assignment("net.ipv4.tcp_recv_sched_enable=3",
+					      &k, &v), 0);
+	assert_int_equal(k, TRS_KNOB_ENABLE);
+	assert_int_equal(v, 3);
+	assert_int_equal(trs_parse_assignment("net/ipv4/tcp_rcvq_drain_aware=0",
+					      &k, &v), 0);
+	assert_int_equal(k, TRS_KNOB_RCVQ_DRAIN_AWARE);
+	assert_int_equal(v, 0);
 	static const char *const bad[] = {
 		"enable", "enable=", "=1", "bogus=1", "enable =1", "enable= 1",
 		"enable=1=2", "Enable=1", "enable=garbage", "",
+		"rcvq_drain_aware=3", "net.ipv4.tcp_rcvq_drain_aware=3",
+		"net.ipv4.enable=1", "tcp_recv_sched_enable=1",
+		"net.ipv6.tcp_recv_sched_enable=1",
+		"net.ipv4.tcp_recv_sched_enable.=1", "net/ipv4.tcp_rcvq_drain_aware=1",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(trs_parse_assignment(bad[i], &k, &v), -1);
@@ -169,9 +185,10 @@ static struct trs_run *plan3(enum trs_order order, unsigned long long seed,
 			     size_t *n)
 {
 	static unsigned long en[] = { 0, 1, 2 }, lim[] = { 10, 20 },
-			     y[] = { 1 };
+			     y[] = { 1 }, dr[] = { 1 };
 	struct trs_plan_spec spec = {
-		.list = { en, lim, y }, .len = { 3, 2, 1 },
+		.ndims = 4,
+		.list = { en, lim, y, dr }, .len = { 3, 2, 1, 1 },
 		.repeat = 2, .order = order, .seed = seed,
 	};
 
@@ -228,7 +245,8 @@ static void test_plan_limits(void **state)
 {
 	unsigned long one[] = { 0 };
 	struct trs_plan_spec spec = {
-		.list = { one, one, one }, .len = { 1, 1, 1 },
+		.ndims = 4,
+		.list = { one, one, one, one }, .len = { 1, 1, 1, 1 },
 		.repeat = 0,
 	};
 	size_t n;
@@ -239,6 +257,8 @@ static void test_plan_limits(void **state)
 	assert_null(trs_plan(&spec, &n));
 }
 
+#define KNOB_COLUMNS "enable\tstarvation_limit\tyield_on_return\trcvq_drain_aware"
+
 static void add_row(struct trs_tsv *t, unsigned long run, const char *line)
 {
 	struct trs_row row;
@@ -246,6 +266,7 @@ static void add_row(struct trs_tsv *t, unsigned long run, const char *line)
 	memset(&row, 0, sizeof(row));
 	row.run = run;
 	row.repeat = 1;
+	row.params = xstrdup("0\t2000\t1\t1");
 	row.delta.present[0] = true;
 	row.delta.v[0] = 7;
 	trs_metrics_parse_line(&row.metrics, line);
@@ -259,7 +280,7 @@ static void test_tsv_union_of_keys(void **state)
 	char *path = fx_path(fx, "t.tsv"), *text;
 	struct fx_table tab;
 	unsigned long next;
-	struct trs_tsv *t = trs_tsv_open(path, &next);
+	struct trs_tsv *t = trs_tsv_open(path, KNOB_COLUMNS, &next);
 
 	assert_non_null(t);
 	assert_int_equal(next, 1);
@@ -285,7 +306,7 @@ static void test_tsv_union_of_keys(void **state)
 	free(text);
 
 	/* reopened: old rows kept, numbering goes on */
-	t = trs_tsv_open(path, &next);
+	t = trs_tsv_open(path, KNOB_COLUMNS, &next);
 	assert_non_null(t);
 	assert_int_equal(next, 4);
 	trs_tsv_free(t);
@@ -299,7 +320,7 @@ static void test_tsv_foreign_header(void **state)
 	unsigned long next;
 
 	fx_write(path, "x\ty\n1\t2\n");
-	assert_null(trs_tsv_open(path, &next));
+	assert_null(trs_tsv_open(path, KNOB_COLUMNS, &next));
 	text = fx_read(path);
 	assert_string_equal(text, "x\ty\n1\t2\n");	/* untouched */
 	free(text);
