@@ -165,7 +165,7 @@ const char *trs_series_hint(const char *proc)
 {
 	switch (trs_netns_initial(proc)) {
 	case 0:
-		return "not the initial network namespace: the tcp_recv_sched knobs live in the initial one (nsenter -t 1 -n)";
+		return "not the initial network namespace: a kernel with the series has its knobs only in the initial one (nsenter -t 1 -n)";
 	case 1:
 		return TRS_HINT_BOOT;
 	default:
