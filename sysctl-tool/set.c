@@ -16,25 +16,10 @@
  */
 static int parse_args(struct trs_opts *g, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		TRS_GLOBAL_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int c;
+	int ret = trs_opt_simple(g, "set", argc, argv);
 
-	optind = 0;	/* glibc: rescan from argv[1] */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
-		if (trs_opt_global(g, c))
-			continue;
-		if (c == 'h') {
-			trs_usage_cmd("set");
-			return 1;
-		}
-		trs_opt_error("set", c, argv);
-		return -1;
-	}
+	if (ret)
+		return ret;
 	if (optind >= argc) {
 		trs_err("set: expected KEY=VALUE... (see '" PROG " set --help')");
 		return -1;

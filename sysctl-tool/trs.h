@@ -48,6 +48,7 @@ struct trs_opts {
 /* util.c */
 bool trs_opt_global(struct trs_opts *g, int c);
 void trs_opt_error(const char *cmd, int c, char **argv);
+int trs_opt_simple(struct trs_opts *g, const char *cmd, int argc, char **argv);
 void trs_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void trs_err_errno(const char *obj, int errnum, const char *hint);
 void *xcalloc(size_t n, size_t size);

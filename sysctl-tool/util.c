@@ -135,6 +135,35 @@ bool trs_opt_global(struct trs_opts *g, int c)
 }
 
 /*
+ * The options of a command that has only the global ones and --help (show,
+ * set): 1 when its usage was printed, -1 on a usage error (said), 0 with
+ * optind at the first operand.
+ */
+int trs_opt_simple(struct trs_opts *g, const char *cmd, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		TRS_GLOBAL_OPTIONS,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	optind = 0;	/* glibc: rescan from argv[1] */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
+		if (trs_opt_global(g, c))
+			continue;
+		if (c == 'h') {
+			trs_usage_cmd(cmd);
+			return 1;
+		}
+		trs_opt_error(cmd, c, argv);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * The message for getopt_long()'s '?' or ':' (opterr = 0, ':' first in
  * the option string), so that every line starts with the program name.
  * An unknown short option may sit in a cluster: it is named by optopt.
