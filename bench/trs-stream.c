@@ -22,7 +22,12 @@
  * USEC before reading, so a burst is already queued when it reads.
  * -R MBIT makes it a slow reader: it reads at most MBIT megabit/s per
  * stream, sleeping after each read of up to LEN bytes until the bytes read
- * so far are due at that rate (counted from the stream's first read).
+ * so far are due at that rate (counted from the stream's first read: a
+ * reader that got less than its rate early on catches up later, reading
+ * without sleeping until it is back on schedule).
+ * -W (with -R) paces each read on its own instead: after a read of N bytes
+ * it sleeps N * 8 / MBIT microseconds, as a consumer that takes that long
+ * to process what it read; it never catches up.
  * -o makes the client start at byte OFFSET of the sequence: a deliberately
  * wrong stream, so the tests can show that the check does fail.
  *
@@ -51,7 +56,7 @@
 enum mode { M_RECV, M_READ, M_RECVMSG, M_WAITALL, M_PEEK };
 
 struct opts {
-	int server, v6, streams, nonblock, spin;
+	int server, v6, streams, nonblock, spin, per_read;
 	unsigned int delay_us;
 	double rate_mbps;
 	enum mode mode;
@@ -99,7 +104,7 @@ static double now_s(void)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: trs-stream -s [-6] [-p PORT] [-P STREAMS] [-m recv|read|recvmsg|waitall|peek] [-n] [-S] [-d USEC] [-R MBIT] [-l LEN]\n"
+		"Usage: trs-stream -s [-6] [-p PORT] [-P STREAMS] [-m recv|read|recvmsg|waitall|peek] [-n] [-S] [-d USEC] [-R MBIT [-W]] [-l LEN]\n"
 		"       trs-stream -c HOST [-p PORT] [-P STREAMS] [-t SECONDS] [-l LEN] [-o OFFSET]\n");
 }
 
@@ -143,10 +148,14 @@ static ssize_t read_once(const struct opts *o, int fd, unsigned char *buf)
 	}
 }
 
-/* -R: sleep until BYTES read since T0 are due at the reader's rate. */
-static void pace(const struct opts *o, uint64_t bytes, double t0)
+/*
+ * -R: sleep until BYTES read since T0 are due at the reader's rate; with -W
+ * for the time the last read of N bytes takes at that rate.
+ */
+static void pace(const struct opts *o, uint64_t bytes, size_t n, double t0)
 {
-	double due = t0 + bytes * 8 / (o->rate_mbps * 1e6), wait = due - now_s();
+	double wait = o->per_read ? n * 8 / (o->rate_mbps * 1e6) :
+		      t0 + bytes * 8 / (o->rate_mbps * 1e6) - now_s();
 	struct timespec ts;
 
 	if (wait <= 0)
@@ -205,7 +214,7 @@ static void *serve(void *arg)
 			t0 = now_s();
 		s->bytes += n;
 		if (o->rate_mbps > 0)
-			pace(o, s->bytes, t0);
+			pace(o, s->bytes, (size_t)n, t0);
 	}
 out:
 	free(buf);
@@ -357,7 +366,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	int c;
 
 	*o = (struct opts){ .streams = 1, .port = "5301", .seconds = 10, .len = 131072 };
-	while ((c = getopt(argc, argv, "sc:6p:P:m:nSd:R:l:t:o:h")) != -1) {
+	while ((c = getopt(argc, argv, "sc:6p:P:m:nSd:R:Wl:t:o:h")) != -1) {
 		switch (c) {
 		case 's':
 			o->server = 1;
@@ -402,6 +411,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			if (*end || !(o->rate_mbps > 0) || o->rate_mbps > 1e6)
 				goto bad;
 			break;
+		case 'W':
+			o->per_read = 1;
+			break;
 		case 'l':
 			o->len = strtoul(optarg, &end, 10);
 			if (*end == 'K' || *end == 'k')
@@ -431,6 +443,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	}
 	if (optind != argc || o->server == !!o->host) {
 		usage(stderr);
+		return -1;
+	}
+	if (o->per_read && !(o->rate_mbps > 0)) {
+		fprintf(stderr, "trs-stream: -W needs -R MBIT\n");
 		return -1;
 	}
 	return 0;
