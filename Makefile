@@ -21,7 +21,7 @@ DEB_PACKAGES := gcc make libc6-dev flex bison bc libelf-dev libssl-dev cpio \
 HOST_PACKAGES := gcc make libc6-dev libcmocka-dev valgrind python3 gnuplot-nox
 
 .PHONY: help deps tool install bench-bin guest-bin initramfs kernel kernel-debug kernel-upstream \
-	check check-host check-guest check-timing demo bench bench-full plots docs-img \
+	check check-host check-guest check-timing check-sanitizers demo bench bench-full plots docs-img \
 	checkpatch clean rcvbuf backlog
 
 help:
@@ -31,6 +31,7 @@ help:
 	@echo "  check-host    host-only tests (the tcp-recv-sched tool's unit tests, valgrind; the analyzers')"
 	@echo "  check-guest   guest tests on the $(KVARIANT) kernel"
 	@echo "  check-timing  the timed guest checks (starvation-limit bounds); run on a quiet host"
+	@echo "  check-sanitizers  the stress test on KASAN and KCSAN kernels; any report fails"
 	@echo "  deps          install the Debian packages the project needs (root; apt-get)"
 	@echo "  tool          build the tcp-recv-sched tool into build/ (needs only a C compiler)"
 	@echo "  install       install the tool and its man page (PREFIX=/usr/local DESTDIR=)"
@@ -93,6 +94,9 @@ check: deps
 
 check-timing: kernel initramfs
 	TRS_PLAN=bench/tests/plan-timing TRS_TIMING=1 bench/run-checks guest default
+
+check-sanitizers: deps initramfs
+	TRS_PLAN=bench/tests/plan-sanitizers bench/run-checks guest
 
 bench: kernel initramfs
 	bench/run-experiment $(or $(EXP),bench/experiments/default.exp)

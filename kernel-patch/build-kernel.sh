@@ -6,7 +6,8 @@
 #    changes, reset the tree to pristine (content-compared, so untouched files
 #    keep their mtimes and objects) and apply the series with patch -p1.
 # 3. Configure $TRS_CACHE/obj/$KVARIANT from tinyconfig + guest.config
-#    (+ guest-debug.config for KVARIANT=debug) and check that every option
+#    (+ guest-debug.config for KVARIANT=debug, + guest-kasan.config too for
+#    KVARIANT=kasan, guest-kcsan.config alone for KVARIANT=kcsan) and check that every option
 #    of the fragments survived olddefconfig.
 # 4. Build bzImage with ccache; copy it to $TRS_CACHE/out/$KVARIANT/.
 # KVARIANT=proto applies kernel-patch/proto/series after the series (measured
@@ -19,7 +20,7 @@
 # Nothing is rebuilt when the series, fragments and this script are unchanged.
 #
 # Environment: TRS_CACHE (default ${XDG_CACHE_HOME:-~/.cache}/tcp-recv-sched),
-# KVARIANT (default|debug|proto|upstream), CCACHE_DIR (default $TRS_CACHE/ccache), JOBS,
+# KVARIANT (default|debug|kasan|kcsan|proto|upstream), CCACHE_DIR (default $TRS_CACHE/ccache), JOBS,
 # KERNEL_TARBALL, KBUILD_EXTRA (extra make arguments, e.g. W=1).
 set -euo pipefail
 
@@ -41,11 +42,13 @@ series_files=("$series_dir/series")
 case $KVARIANT in
 default) fragments=("$here/guest.config") ;;
 debug)   fragments=("$here/guest.config" "$here/guest-debug.config") ;;
+kasan)   fragments=("$here/guest.config" "$here/guest-debug.config" "$here/guest-kasan.config") ;;
+kcsan)   fragments=("$here/guest.config" "$here/guest-kcsan.config") ;;
 proto)   fragments=("$here/guest.config"); obj=$TRS_CACHE/obj/default
 	 series_files+=("$here/proto/series") ;;
 upstream) fragments=("$here/guest.config"); series_files=("$here/upstream/series")
 	 src=$TRS_CACHE/src-upstream ;;  # its own tree: no toggling with default's
-*) echo "build-kernel: unknown KVARIANT '$KVARIANT' (default|debug|proto|upstream)" >&2; exit 2 ;;
+*) echo "build-kernel: unknown KVARIANT '$KVARIANT' (default|debug|kasan|kcsan|proto|upstream)" >&2; exit 2 ;;
 esac
 
 log() { printf 'build-kernel: %s\n' "$*" >&2; }
