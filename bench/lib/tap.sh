@@ -23,3 +23,16 @@ tap_done() {
 	echo "1..$_tap_n"
 	[ "$_tap_failed" -eq 0 ]
 }
+
+# check_no_new_splat T: one point, passing when the kernel log has no
+# BUG/WARNING/Oops/UBSAN/KASAN/KCSAN/lockdep/sleeping-in-atomic report or
+# Call Trace after the last line of T.dmesg0 (the caller's `dmesg >
+# T.dmesg0` at its start); the new lines are left in T.dmesg.
+check_no_new_splat() {
+	dmesg > $1.dmesg1
+	last=$(tail -n 1 $1.dmesg0) awk '{ l[NR] = $0; if (ENVIRON["last"] != "" && $0 == ENVIRON["last"]) p = NR }
+		END { for (i = p + 1; i <= NR; i++) print l[i] }' $1.dmesg1 > $1.dmesg
+	_splat=$(grep -E 'BUG:|WARNING:|Oops|UBSAN|KASAN|KCSAN|lockdep|circular locking|sleeping function called from invalid context|Call Trace' $1.dmesg | head -n 5)
+	[ -z "$_splat" ] || diag "$_splat"
+	check "no new splat in the kernel log ($(wc -l < $1.dmesg) new lines)" [ -z "$_splat" ]
+}

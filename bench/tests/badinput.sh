@@ -429,12 +429,7 @@ fi
 cli=""
 
 # 6
-dmesg > $T.dmesg1
-last=$(tail -n 1 $T.dmesg0) awk '{ l[NR] = $0; if (ENVIRON["last"] != "" && $0 == ENVIRON["last"]) p = NR }
-	END { for (i = p + 1; i <= NR; i++) print l[i] }' $T.dmesg1 > $T.dmesg
-splat=$(grep -E 'BUG:|WARNING:|Oops|UBSAN|KASAN|KCSAN|lockdep|circular locking|sleeping function called from invalid context|Call Trace' $T.dmesg | head -n 5)
-[ -z "$splat" ] || diag "$splat"
-check "no new splat in the kernel log ($(wc -l < $T.dmesg) new lines)" [ -z "$splat" ]
+check_no_new_splat $T
 
 # 7
 restore
