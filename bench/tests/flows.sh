@@ -13,7 +13,7 @@
 # 1. drain_aware=0 (the code as shipped in 6.12.35+), late readers: by the
 #    3rd transfer at least one flow is judged trapped by `flows --check`
 #    4.5 s into a 12 s transfer; every flagged flow has rb = tcp_rmem[1]
-#    (the tool's and ss's), growth was withheld from a reader that had
+#    (the tool's, and ss's just before the call: it only grows), growth was withheld from a reader that had
 #    drained (TCPRcvqLateReader), --check exits 3 exactly when a flow is
 #    trapped, and `--trapped` right after lists only trapped flows. 0.4 s in, with less
 #    than min_bytes received, no flow is flagged and those are "short".
@@ -72,10 +72,11 @@ verdicts() {
 			"$(jget "$_l" mbps)" "$(jget "$_l" fill_pct)"
 	done
 }
-# ss_rb PEER_PORT: sk_rcvbuf of the connection $port <- PEER_PORT, from ss
+# ss_snap FILE: every established connection on $port, one a line (ss -O);
+# ss_rb FILE PEER_PORT: sk_rcvbuf of the connection $port <- PEER_PORT in it
+ss_snap() { in_rx $SS -tnmiO state established "( sport = :$port )" > "$1"; }
 ss_rb() {
-	in_rx $SS -tmi state established "( sport = :$port and dport = :$1 )" |
-		sed -n 's/.*skmem:([^)]*rb\([0-9]*\).*/\1/p'
+	grep -E ":$2[[:space:]]" "$1" | sed -n 's/.*skmem:([^)]*rb\([0-9]*\).*/\1/p'
 }
 
 # start AWARE SECONDS STREAMS SERVER_OPTS...: trs-stream on a new $port,
@@ -133,8 +134,14 @@ if [ -n "$switch" ]; then
 		done | grep -q bad && early_bad=$((early_bad + 1))
 		at 4.5
 		# one call judges: under TCG a call takes a second or more, and
-		# a second call would see the flows later, or closed
+		# a second call would see the flows later, or closed. ss reads
+		# sk_rcvbuf just before it: autotuning only raises it, so a flow
+		# the tool finds at tcp_rmem[1] was there then too. Read after
+		# the call, a flagged flow may have left it meanwhile (a trapped
+		# reader can escape later; the CI run of 2026-12-07 saw one).
+		ss_snap /tmp/flows-ss.before
 		flows_rx --check --port $port
+		ss_snap /tmp/flows-ss.after
 		diag "unfixed $tries, 4.5 s (flows exit $frc): $(verdicts)"
 		n=$(nverdict trapped)
 		{ [ $n -gt 0 ] && [ $frc = 3 ]; } || { [ $n = 0 ] && [ $frc = 0 ]; } ||
@@ -143,8 +150,8 @@ if [ -n "$switch" ]; then
 			bad_rc=$((bad_rc + 1))
 		for peer in $(flow_lines | grep '"verdict":"trapped"' | sed -n 's/.*"peer_port":\([0-9]*\).*/\1/p'); do
 			l=$(flow_lines | grep "\"peer_port\":$peer,")
-			srb=$(ss_rb $peer)
-			diag "unfixed $tries: flagged $peer: rb=$(jget "$l" rb), ss rb=$srb"
+			srb=$(ss_rb /tmp/flows-ss.before $peer)
+			diag "unfixed $tries: flagged $peer: rb=$(jget "$l" rb), ss rb=$srb just before, $(ss_rb /tmp/flows-ss.after $peer) just after"
 			[ "$(jget "$l" rb)" = $init_rb ] && [ "$srb" = $init_rb ] ||
 				bad_rb=$((bad_rb + 1))
 		done
@@ -159,7 +166,7 @@ if [ -n "$switch" ]; then
 	done
 	check "unfixed path (drain_aware=0): $flagged late readers flagged trapped by transfer $tries of up to 3" \
 		[ $flagged -gt 0 ]
-	check "every flagged flow has rb = tcp_rmem[1] = $init_rb, in the tool's dump and in ss ($bad_rb not)" \
+	check "every flagged flow has rb = tcp_rmem[1] = $init_rb, in the tool's dump and in ss just before it ($bad_rb not)" \
 		[ $bad_rb = 0 ]
 	check "--check exits 3 exactly when a flow is trapped, trapped_flows counts them, --trapped lists only those ($bad_rc mismatches)" \
 		[ $bad_rc = 0 ]
