@@ -15,7 +15,7 @@ export TRS_CACHE KVARIANT
 DEB_PACKAGES := gcc make libc6-dev flex bison bc libelf-dev libssl-dev cpio \
 	xz-utils rsync ccache kmod perl python3 linux-source-6.12 \
 	qemu-system-x86 busybox-static iperf3 iproute2 procps util-linux \
-	libcmocka-dev valgrind gnuplot-nox python3-ply python3-git
+	libcmocka-dev valgrind gnuplot-nox python3-ply python3-git git
 # What the host tests alone need (make check-host): the tool's unit tests
 # (cmocka, valgrind) and the analyzers' (python3, gnuplot).
 HOST_PACKAGES := gcc make libc6-dev libcmocka-dev valgrind python3 gnuplot-nox

@@ -4,7 +4,8 @@
 # 1. Extract /usr/src/linux-source-6.12.tar.xz once into $TRS_CACHE/pristine.
 # 2. Keep a working tree in $TRS_CACHE/src; when the series (or a patch in it)
 #    changes, reset the tree to pristine (content-compared, so untouched files
-#    keep their mtimes and objects) and apply the series with patch -p1.
+#    keep their mtimes and objects) and apply the series with patch -p1
+#    (apply-patch.sh: the counter lists several series append to are merged).
 # 3. Configure $TRS_CACHE/obj/$KVARIANT from tinyconfig + guest.config
 #    (+ guest-debug.config for KVARIANT=debug, + guest-kasan.config too for
 #    KVARIANT=kasan, guest-kcsan.config alone for KVARIANT=kcsan) and check that every option
@@ -51,6 +52,9 @@ upstream) fragments=("$here/guest.config"); series_files=("$here/upstream/series
 *) echo "build-kernel: unknown KVARIANT '$KVARIANT' (default|debug|kasan|kcsan|proto|upstream)" >&2; exit 2 ;;
 esac
 
+# shellcheck source=apply-patch.sh
+. "$here/apply-patch.sh"
+
 log() { printf 'build-kernel: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
@@ -84,18 +88,21 @@ if [ "$(cat "$pristine/.tarball" 2>/dev/null)" != "$tar_id" ]; then
 fi
 
 # 2. patched tree
-src_id=$(printf '%s\n%s\n' "$tar_id" "$(hash_files "${series_files[@]}" ${patches[@]+"${patches[@]}"})" | sha256sum | cut -d' ' -f1)
+src_id=$(printf '%s\n%s\n' "$tar_id" "$(hash_files "$here/apply-patch.sh" "${series_files[@]}" ${patches[@]+"${patches[@]}"})" | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$src/.trs-src" 2>/dev/null)" != "$src_id" ]; then
 	log "resetting $src to pristine and applying ${#patches[@]} patch(es)"
 	mkdir -p "$src"
 	rm -f "$src/.trs-src"
 	# No -t: a file whose content changes gets a new mtime, so make rebuilds it.
 	rsync -r -l --checksum --delete --exclude=/.tarball "$pristine/" "$src/"
+	scratch=$(mktemp -d)
 	for p in ${patches[@]+"${patches[@]}"}; do
-		log "  applying $(basename "$p")"
-		patch -d "$src" -p1 --batch --forward --quiet < "$p" ||
-			die "$(basename "$p") does not apply"
+		log "  applying $(basename "$(dirname "$p")")/$(basename "$p")"
+		merged=$(apply_patch "$src" "$pristine" "$scratch" "$p") ||
+			{ rm -rf "$scratch"; die "$(basename "$p") does not apply"; }
+		[ -z "$merged" ] || log "    merged: $(echo $merged)"
 	done
+	rm -rf "$scratch"
 	echo "$src_id" > "$src/.trs-src"
 fi
 

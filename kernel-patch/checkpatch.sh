@@ -2,8 +2,10 @@
 # checkpatch.sh - run the kernel's checkpatch.pl --strict on every patch of
 # the series (in the pristine tree extracted by build-kernel.sh) and check
 # that each series applies with patch -p1 to a pristine copy, in order:
-# upstream/series (the fix as submitted, alone) and 6.12/series (the
-# testbed series, which starts with that same patch).
+# upstream/series (the receive-window fix), backlog/series (backlog
+# accounting) and policy/series (receive-aware scheduling), each alone, and
+# 6.12/series, the testbed stack of all three (apply-patch.sh merges the
+# counter lists they all append to).
 # Exit 1 if any patch has an error, warning or check, or does not apply.
 #
 # UNKNOWN_COMMIT_ID is ignored, and only that: Debian's linux-source tarball
@@ -38,24 +40,50 @@ check_fixes() {
 	done < <(grep '^Fixes:' "$1")
 }
 
-for series in "$here/upstream/series" "$here/6.12/series"; do
+. "$here/apply-patch.sh"
+declare -A checked=()
+nseries=0
+for series in "$here/upstream/series" "$here/backlog/series" "$here/policy/series" \
+	      "$here/6.12/series"; do
 	d=$(dirname "$series")
-	rm -rf "$tmp/tree"
-	cp -a "$pristine/." "$tmp/tree/"
+	nseries=$((nseries + 1))
+	# a tree of just the files the series touches, as in pristine
+	rm -rf "$tmp/tree" "$tmp/scratch"
+	mkdir -p "$tmp/tree" "$tmp/scratch"
+	while read -r f; do
+		[ ! -e "$pristine/$f" ] || install -D -m 644 "$pristine/$f" "$tmp/tree/$f"
+	done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' -e "s|^|$d/|" "$series" |
+		 xargs sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' | sort -u)
 	while read -r p; do
 		p=${p%%#*}; p=${p//[[:space:]]/}
 		[ -n "$p" ] || continue
-		n=$((n + 1))
-		# /usr/bin first: the SPDX check needs Debian's python3 with ply and git.
-		if ! out=$(cd "$pristine" && PATH=/usr/bin:$PATH scripts/checkpatch.pl --strict \
-			--ignore UNKNOWN_COMMIT_ID "$d/$p" 2>&1); then
-			echo "$p:"; echo "$out"; rc=1
+		pp=$(realpath "$d/$p")
+		if [ -z "${checked[$pp]:-}" ]; then
+			checked[$pp]=1
+			n=$((n + 1))
+			# /usr/bin first: the SPDX check needs Debian's python3 with ply and git.
+			if ! out=$(cd "$pristine" && PATH=/usr/bin:$PATH scripts/checkpatch.pl --strict \
+				--ignore UNKNOWN_COMMIT_ID "$pp" 2>&1); then
+				echo "$p:"; echo "$out"; rc=1
+			fi
+			check_fixes "$pp" || rc=1
 		fi
-		check_fixes "$d/$p" || rc=1
-		if ! patch -d "$tmp/tree" -p1 --batch --forward --quiet < "$d/$p" >/dev/null; then
+		if ! apply_patch "$tmp/tree" "$pristine" "$tmp/scratch" "$pp" >/dev/null; then
 			echo "$p: does not apply on top of the previous patches of $(basename "$d")/series"; rc=1
 		fi
 	done < "$series"
 done
-echo "checkpatch: $n patch(es) in 2 series, $([ $rc = 0 ] && echo clean || echo PROBLEMS)"
+# The scheduler side of the policy series knows nothing about sockets: no
+# line it adds to kernel/sched/ or include/linux/sched* names TCP, a socket
+# or CONFIG_INET.
+while read -r p; do
+	p=${p%%#*}; p=${p//[[:space:]]/}
+	[ -n "$p" ] || continue
+	if hits=$(awk '/^\+\+\+ b\//{ f = ($2 ~ /^b\/(kernel\/sched\/|include\/linux\/sched)/) ; next }
+		      f && /^\+/ && tolower($0) ~ /tcp|sock|inet/ { print FILENAME ": " $0 }' \
+		      "$here/policy/$p") && [ -n "$hits" ]; then
+		echo "$p: the scheduler side names the network stack:"; echo "$hits"; rc=1
+	fi
+done < "$here/policy/series"
+echo "checkpatch: $n patch(es) in $nseries series, $([ $rc = 0 ] && echo clean || echo PROBLEMS)"
 exit $rc
