@@ -85,6 +85,7 @@ check-host: tool
 	@bench/deps.sh $(HOST_PACKAGES)
 	$(MAKE) -C sysctl-tool BUILD=$(BUILD) check
 	plots/test-analyze
+	bench/tests/host-exp.sh
 
 check-guest: kernel initramfs
 	bench/run-checks guest $(KVARIANT)

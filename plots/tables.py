@@ -36,7 +36,7 @@ def provenance(res):
     if res.kind == "net":
         lines.append(f"| testbed | {e.get('delay_ms', '10')} ms each way, rate {e.get('rate', '1gbit')}, "
                      f"loss {e.get('loss', '0')}%, iperf3 -l {e.get('read_len', '128K')}, "
-                     f"{e.get('seconds', '10')} s runs, {e.get('repeat', '3')} interleaved rounds |")
+                     f"{e.get('seconds', '10')} s runs, {tr.exp_rounds(e, '3')} interleaved rounds |")
     return "\n".join(lines) + "\n"
 
 

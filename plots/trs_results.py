@@ -4,8 +4,9 @@ Used by plots/draw and plots/tables; read_kv, read_text, boot_ratio and
 median_ratio also by plots/rcvbuf-analyze, plots/rcvq-analyze and
 plots/backlog-analyze; the collapse rule (collapse_ref, collapsed) and
 fisher_less by rcvbuf-analyze and rcvq-analyze, goodput (0 for a failed run)
-by rcvbuf-analyze; num and median_ci by rcvq-analyze. Only the standard
-library.
+by rcvbuf-analyze; num and median_ci by rcvq-analyze; exp_rounds (the
+rounds of an experiment file, old key names too) by plots/tables. Only the
+standard library.
 """
 import glob
 import os
@@ -23,6 +24,16 @@ def read_kv(path):
                     k, v = line.split("=", 1)
                     out[k] = v
     return out
+
+
+def exp_rounds(exp, default=""):
+    """The rounds of an experiment file read with read_kv: rounds=, or for
+    runs stored before that key (issue 15) grid's repeat= or rcvbuf's runs=."""
+    for k in ("rounds", "repeat", "runs"):
+        v = exp.get(k, "").strip()
+        if v:
+            return v
+    return default
 
 
 def read_text(path):

@@ -10,7 +10,7 @@ flood() {
 	_secs=$1 _n=$2 _len=${3:-128K} _out=${4:-/tmp/flood}
 	in_rx $TASKSET -c 1 $IPERF3 -s -1 -p 5201 > "$_out.srv" 2>&1 &
 	_srv=$!
-	sleep 0.5
+	wait_listen rx 5201 || { echo "flood: iperf3 -s does not listen" >&2; kill $_srv; return 1; }
 	$TRS_BIN/trs-hog -n "$_n" -c 1 -t "$((_secs + 1))" > "$_out.hog" &
 	_hog=$!
 	in_tx $TASKSET -c 0 $IPERF3 -c $TOPO_RX_ADDR -p 5201 -t "$_secs" -l "$_len" -J > "$_out.json" 2>&1
@@ -57,7 +57,7 @@ checked_stream() {
 	[ "$2" = 6 ] && { _addr=$TOPO_RX_ADDR6; _v6=-6; }
 	in_rx $TASKSET -c 1 $TRS_BIN/trs-stream -s $_v6 -p "$1" -P 2 -m "$3" ${4:-} > /tmp/stream.out 2>&1 &
 	_srv=$!
-	sleep 0.3
+	wait_listen rx "$1" || { echo "checked_stream: trs-stream -s does not listen" >&2; kill $_srv; return 1; }
 	$TRS_BIN/trs-hog -n 4 -c 1 -t 4 > /dev/null &
 	in_tx $TASKSET -c 0 $TRS_BIN/trs-stream -c $_addr -p "$1" -P 2 -t 3
 	wait $_srv; _rc=$?

@@ -37,7 +37,7 @@ diag "lockdep: $([ -e /proc/lockdep ] && echo on || echo off)"
 
 in_rx $TASKSET -c 1 $TRS_BIN/trs-stream -s -p 5401 -P 4 > /tmp/stress.out 2>&1 &
 srv=$!
-sleep 0.5
+wait_listen rx 5401 || { fail "trs-stream -s does not listen"; tap_done; exit 1; }
 $TRS_BIN/trs-hog -n 4 -c 1 -t $((secs + 5)) > /dev/null &
 hog=$!
 in_tx $TASKSET -c 0 $TRS_BIN/trs-stream -c $TOPO_RX_ADDR -p 5401 -P 4 -t $secs &

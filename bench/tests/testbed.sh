@@ -39,7 +39,7 @@ check "netem delay in path: rtt ${rtt:-?} >= 20 ms" fge "${rtt:-0}" 20
 
 # 5
 in_rx $IPERF3 -s -1 -D -I /tmp/iperf3-srv.pid >/dev/null 2>&1
-sleep 1
+wait_listen rx 5201 || fail "iperf3 -s does not listen"
 in_tx $IPERF3 -c $TOPO_RX_ADDR -t 5 -J > /tmp/iperf3.json 2>&1
 bps=$(iperf3_json_field /tmp/iperf3.json sum_received bits_per_second)
 mbps=$(awk -v b="${bps:-0}" 'BEGIN { printf "%.1f", b / 1e6 }')
