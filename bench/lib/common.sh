@@ -65,3 +65,17 @@ knobs() {
 
 # median of the numbers given as arguments
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# trace_no_cmdline_probes: enabling a trace event normally also registers
+# the sched_switch/sched_wakeup probes that record task names, which flips
+# those tracepoints' static keys in __schedule() and try_to_wake_up(); under
+# multi-threaded TCG a vCPU can then run a stale translation of the patched
+# text ("Oops: int3", docs/testbed.md; seen in backlog.sh's full boot on
+# 2026-12-07). The guest tests read no task names from the trace, so they
+# turn the recording off; the guest is thrown away after its tests.
+trace_no_cmdline_probes() {
+	for _o in record-cmd record-tgid; do
+		[ -w /sys/kernel/tracing/options/$_o ] && echo 0 > /sys/kernel/tracing/options/$_o
+	done
+	return 0
+}

@@ -94,6 +94,7 @@ if [ ! -d $EV ]; then
 	fail "tracepoint tcp:tcp_backlog_drain exists in $T"
 else
 	echo 0 > $T/tracing_on; echo > $T/trace
+	trace_no_cmdline_probes
 	echo 16384 > $T/buffer_size_kb
 	echo 1 > $EV/enable; echo 1 > $T/tracing_on
 	run 4 1M 3

@@ -52,6 +52,7 @@ done
 knobs 3 $def 0
 echo 4096 > $TRACE/buffer_size_kb
 echo > $TRACE/trace
+trace_no_cmdline_probes
 echo 1 > $TRACE/events/tcp/tcp_recv_sched_end/enable
 flood 6 4 1M /tmp/mode3
 echo 0 > $TRACE/events/tcp/tcp_recv_sched_end/enable
