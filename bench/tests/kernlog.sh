@@ -27,8 +27,9 @@ esac
 # also went to the console, which bench/run-checks scans on the host
 first=$(sed -n '1s/^\[ *\([0-9]*\)\..*/\1/p' $log)
 [ "${first:-0}" -eq 0 ] || diag "the kernel log starts at ${first} s: earlier lines left the ring (the host scans the console)"
-# (not a bare "lockdep": the boot says "RCU lockdep checking is enabled")
-pat='BUG:|WARNING:|Oops|UBSAN|KASAN:|KCSAN|possible circular locking|inconsistent lock state|possible recursive locking|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|lockdep is turned off|sleeping function called from invalid context|self-detected stall|rcu: INFO|soft lockup|hard LOCKUP|blocked for more than'
+# (not a bare "lockdep": the boot says "RCU lockdep checking is enabled";
+# not a bare "KCSAN": its banner names CONFIG_KCSAN_STRICT)
+pat='BUG:|WARNING:|Oops|UBSAN|KASAN:|KCSAN:|possible circular locking|inconsistent lock state|possible recursive locking|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|lockdep is turned off|sleeping function called from invalid context|self-detected stall|rcu: INFO|soft lockup|hard LOCKUP|blocked for more than'
 n=$(grep -cE "$pat" $log)
 if [ "$n" -gt 0 ]; then
 	grep -nE "$pat" $log | head -n 10 | while IFS= read -r l; do diag "$l"; done
