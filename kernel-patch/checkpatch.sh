@@ -41,6 +41,18 @@ check_fixes() {
 }
 
 . "$here/apply-patch.sh"
+
+# series_patches SERIES: the patch files SERIES lists, in order, one a line
+# (comments and blank lines dropped, paths resolved against its directory)
+series_patches() {
+	local d p
+	d=$(dirname "$1")
+	while read -r p; do
+		p=${p%%#*}; p=${p//[[:space:]]/}
+		[ -z "$p" ] || realpath "$d/$p"
+	done < "$1"
+}
+
 declare -A checked=()
 nseries=0
 for series in "$here/upstream/series" "$here/backlog/series" "$here/policy/series" \
@@ -52,12 +64,9 @@ for series in "$here/upstream/series" "$here/backlog/series" "$here/policy/serie
 	mkdir -p "$tmp/tree" "$tmp/scratch"
 	while read -r f; do
 		[ ! -e "$pristine/$f" ] || install -D -m 644 "$pristine/$f" "$tmp/tree/$f"
-	done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' -e "s|^|$d/|" "$series" |
-		 xargs sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' | sort -u)
-	while read -r p; do
-		p=${p%%#*}; p=${p//[[:space:]]/}
-		[ -n "$p" ] || continue
-		pp=$(realpath "$d/$p")
+	done < <(series_patches "$series" | xargs sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' | sort -u)
+	while read -r pp; do
+		p=$(basename "$pp")
 		if [ -z "${checked[$pp]:-}" ]; then
 			checked[$pp]=1
 			n=$((n + 1))
@@ -71,19 +80,17 @@ for series in "$here/upstream/series" "$here/backlog/series" "$here/policy/serie
 		if ! apply_patch "$tmp/tree" "$pristine" "$tmp/scratch" "$pp" >/dev/null; then
 			echo "$p: does not apply on top of the previous patches of $(basename "$d")/series"; rc=1
 		fi
-	done < "$series"
+	done < <(series_patches "$series")
 done
 # The scheduler side of the policy series knows nothing about sockets: no
 # line it adds to kernel/sched/ or include/linux/sched* names TCP, a socket
 # or CONFIG_INET.
-while read -r p; do
-	p=${p%%#*}; p=${p//[[:space:]]/}
-	[ -n "$p" ] || continue
+while read -r pp; do
 	if hits=$(awk '/^\+\+\+ b\//{ f = ($2 ~ /^b\/(kernel\/sched\/|include\/linux\/sched)/) ; next }
 		      f && /^\+/ && tolower($0) ~ /tcp|sock|inet/ { print FILENAME ": " $0 }' \
-		      "$here/policy/$p") && [ -n "$hits" ]; then
-		echo "$p: the scheduler side names the network stack:"; echo "$hits"; rc=1
+		      "$pp") && [ -n "$hits" ]; then
+		echo "$(basename "$pp"): the scheduler side names the network stack:"; echo "$hits"; rc=1
 	fi
-done < "$here/policy/series"
+done < <(series_patches "$here/policy/series")
 echo "checkpatch: $n patch(es) in $nseries series, $([ $rc = 0 ] && echo clean || echo PROBLEMS)"
 exit $rc
