@@ -13,41 +13,24 @@ enable=0, paired by round). The data files and gnuplot scripts stay beside
 the charts (OUT_DIR/data/), so each chart can be redrawn by hand.
 """
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import trs_plot as tp  # noqa: E402
 import trs_results as tr  # noqa: E402
 
-GROUP_COLOURS = {
-    "stock": "#000000", "patch": "#d62728", "renice": "#1f77b4",
-    "loadnice": "#2ca02c", "rt": "#9467bd", "busypoll": "#8c564b",
-    "slice": "#ff7f0e", "overhead": "#444444",
-}
-SERIES_COLOURS = ["#000000", "#d62728", "#1f77b4", "#2ca02c", "#9467bd",
-                  "#8c564b", "#ff7f0e", "#e377c2", "#7f7f7f", "#bcbd22",
-                  "#17becf", "#aec7e8", "#ff9896", "#98df8a", "#c5b0d5"]
+GROUP_COLOURS = tp.GROUP_COLOURS
+SERIES_COLOURS = tp.PALETTE
 
 
 def run_gnuplot(out_dir, stem, body, size="1000,700"):
-    data = os.path.join(out_dir, "data")
-    script = os.path.join(data, stem + ".gp")
-    with open(script, "w") as f:
-        for term, ext in (("pngcairo enhanced font 'DejaVu Sans,11'", "png"),
-                          ("svg enhanced dynamic font 'DejaVu Sans,11'", "svg")):
-            f.write(f"set terminal {term} size {size}\n")
-            f.write(f"set output '{os.path.join(out_dir, stem + '.' + ext)}'\n")
-            f.write(body + "\nunset output\nreset\n")
-    subprocess.run(["gnuplot", script], check=True)
+    w, h = (int(x) for x in size.split(","))
+    tp.chart(os.path.join(out_dir, "data"), stem, body, size=(w, h), who="plots/draw", out_dir=out_dir)
     return stem
 
 
 def footer(res, model):
-    m = res.meta
-    accel = m.get(f"accel_{model}", m.get("accel", "?"))
-    return (f"{res.name} run {m.get('date', '?')}, kernel {m.get(f'{model}_kernel_release', '?')}, "
-            f"series {m.get('series_sha256_16', '?')}, commit {m.get('repo_commit', '?')[:10]}, "
-            f"{accel}, {m.get('host_cpu_model', '?')}")
+    return tp.footer(res.meta, res.name, model)
 
 
 def esc(s):

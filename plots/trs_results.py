@@ -1,6 +1,9 @@
 """trs_results - read a results folder of bench/run-experiment, summarise it.
 
-Used by plots/draw and plots/tables; read_kv, read_text, boot_ratio and
+Also the cells and tables of the analyzers' summaries (rtt, vals,
+spread_cell, median_cell, count_cell, ratio_cell, md_table, sort_key). Used by plots/draw, plots/tables and plots/merge-results (merge_grid:
+one table from a bench/run-experiment folder, policies by name from each
+guest's plan.tsv); read_kv, read_text, boot_ratio and
 median_ratio also by plots/rcvbuf-analyze, plots/rcvq-analyze and
 plots/backlog-analyze; the collapse rule (collapse_ref, collapsed) and
 fisher_less by rcvbuf-analyze and rcvq-analyze, goodput (0 for a failed run)
@@ -12,6 +15,7 @@ import glob
 import os
 import random
 import statistics
+import sys
 
 
 def read_kv(path):
@@ -42,6 +46,71 @@ def read_text(path):
         return ""
     with open(path) as f:
         return f.read().strip()
+
+
+def read_policies(path):
+    """policies.tsv as {name: {column: value}}: whitespace-separated rows,
+    the columns named by the comment line that starts with "# name"."""
+    cols, out = None, {}
+    with open(path) as f:
+        for line in f:
+            if line.startswith("#"):
+                words = line[1:].split()
+                if words[:1] == ["name"]:
+                    cols = words
+                continue
+            if not line.strip():
+                continue
+            if cols is None:
+                raise SystemExit(f"{path}: no '# name ...' header line before the first policy")
+            vals = line.split()
+            out[vals[0]] = dict(zip(cols, vals))
+    return out
+
+
+def read_tsv(path):
+    """(header, rows as dicts) of a tab-separated table with a header line."""
+    with open(path) as f:
+        header = f.readline().rstrip("\n").split("\t")
+        return header, [dict(zip(header, line.rstrip("\n").split("\t"))) for line in f]
+
+
+def merge_grid(d, name):
+    """One table from the guests' sweep tables of a bench/run-experiment
+    folder d: (header, rows). Reads d/exp, d/policies.tsv and per model
+    d/raw/<model>/raw.tsv with the plan it ran, d/raw/<model>/plan.tsv; a
+    row's policy is its plan row's (keyed by the plan_run column), its
+    group the policy's in policies.tsv. Columns: exp, model, policy,
+    group, then the union of the sweep columns in order of first
+    appearance; for overhead experiments policy is "enable=<n>"."""
+    if not os.path.exists(os.path.join(d, "exp")):
+        raise SystemExit(f"merge_grid: {d}: no exp file")
+    exp = read_kv(os.path.join(d, "exp"))
+    policies = read_policies(os.path.join(d, "policies.tsv"))
+    kind = exp.get("kind", "net")
+    cols, rows = [], []
+    for model in exp.get("models", "voluntary").split():
+        path = os.path.join(d, "raw", model, "raw.tsv")
+        if not os.path.exists(path):
+            print(f"merge_grid: no {path}", file=sys.stderr)
+            continue
+        header, raw = read_tsv(path)
+        cols += [c for c in header if c not in cols]
+        plan = {}
+        if kind != "overhead":
+            _, prows = read_tsv(os.path.join(d, "raw", model, "plan.tsv"))
+            plan = {p["run"]: p["policy"] for p in prows}
+        for r in raw:
+            if kind == "overhead":
+                pol, grp = "enable=" + r.get("enable", "?"), "overhead"
+            else:
+                key = r.get("plan_run", "")
+                if key not in plan:
+                    raise SystemExit(f"merge_grid: {path}: plan_run '{key}' is not in plan.tsv")
+                pol = plan[key]
+                grp = policies.get(pol, {}).get("group", "-")
+            rows.append(dict(r, exp=name, model=model, policy=pol, group=grp))
+    return ["exp", "model", "policy", "group"] + cols, rows
 
 
 class Results:
@@ -202,3 +271,72 @@ def median_ci(values, level=0.95):
         k += 1
     m = statistics.median(v)
     return (m, v[k - 1], v[n - k]) if k else (m, None, None)
+
+
+# ---- cells and tables of the summaries (backlog-analyze, rcvq-analyze)
+
+def rtt(delay):
+    """The RTT of a one-way netem delay, as a table cell."""
+    d = num(delay)
+    return "%g" % (2 * d) if d is not None else delay
+
+
+def vals(rows, col):
+    """The values of a column over rows, missing ones (None) left out."""
+    return [r[col] for r in rows if r[col] is not None]
+
+
+def spread_cell(v, f):
+    """'median [min-max]' of v, each formatted by f (a % format or a
+    function); "-" for no values."""
+    if not v:
+        return "-"
+    g = f if callable(f) else (lambda x: f % x)
+    return "%s [%s-%s]" % (g(statistics.median(v)), g(min(v)), g(max(v)))
+
+
+def median_cell(v, f, scale=1.0):
+    """The median of v times scale, formatted by the % format f; "-" for none."""
+    return f % (statistics.median(v) * scale) if v else "-"
+
+
+def count_cell(v):
+    """The median of counts: whole when it is, else one decimal; "-" for none."""
+    if not v:
+        return "-"
+    m = statistics.median(v)
+    return "%d" % m if m == int(m) else "%.1f" % m
+
+
+def ratio_cell(m, digits=2, npairs=None):
+    """A median_ratio() result as 'r [lo, hi]' (with ' (npairs)' if
+    given); "-" for None, '[n/a]' where the interval is missing."""
+    if m is None:
+        return "-"
+    r, lo, hi = m
+    f = "%%.%df" % digits
+    cell = (f + " [" + f + ", " + f + "]") % (r, lo, hi) if lo is not None else (f + " [n/a]") % r
+    return cell + (" (%d)" % npairs if npairs is not None else "")
+
+
+def md_table(head, body):
+    """Markdown table lines of a header and rows of cells."""
+    return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + \
+        ["| " + " | ".join(c) + " |" for c in body]
+
+
+def sort_key(v):
+    """Order of a setting's value: numbers (K/M/G suffixes, "max" = no
+    limit, QUOTA/BURST part by part) numerically, other words after them."""
+    import math
+    import re
+    out = []
+    for part in str(v).split("/"):
+        m = re.fullmatch(r"([0-9.]+)([KMG]?)", part)
+        if part == "max":
+            out.append((0, math.inf, ""))
+        elif m and num(m.group(1)) is not None:
+            out.append((0, num(m.group(1)) * 1024 ** " KMG".index(m.group(2) or " "), ""))
+        else:
+            out.append((1, 0, part))
+    return tuple(out)

@@ -14,6 +14,8 @@ UNSHARE=/usr/bin/unshare
 IPERF3=/usr/bin/iperf3
 TRS_BENCH=${TRS_BENCH:-/trs/bench}
 TRS_BIN=${TRS_BIN:-/trs/bin}
+# the series' knobs are set through the tool (values checked, one error form)
+TOOL=$TRS_BIN/tcp-recv-sched
 
 # iperf3_json_field FILE SECTION KEY: the first "KEY" number after "SECTION"
 # in an iperf3 --json report (e.g. sum_received bits_per_second).

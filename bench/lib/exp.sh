@@ -37,7 +37,7 @@ enable          grid rcvbuf backlog
 delay_ms        grid rcvbuf* backlog
 rate            grid rcvbuf backlog
 read_len        grid backlog
-name            grid
+name            grid rcvbuf backlog
 kind            grid
 policies        grid
 n0_policies     grid

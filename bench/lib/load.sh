@@ -1,22 +1,78 @@
 # lib/load.sh - a receiver beside CPU-bound competitors (needs topology.sh).
 #
-# flood SECONDS N [READ_LEN] [OUT_PREFIX]
-#   Runs for SECONDS: N trs-hog competitors pinned to CPU 1, an iperf3
-#   receiver pinned to CPU 1 in namespace rx, an iperf3 sender pinned to
-#   CPU 0 in tx, reading READ_LEN (default 128K) per call. Leaves the hogs'
-#   key=value report in OUT_PREFIX.hog and the iperf3 JSON in
-#   OUT_PREFIX.json (default /tmp/flood). Returns iperf3's status.
-flood() {
-	_secs=$1 _n=$2 _len=${3:-128K} _out=${4:-/tmp/flood}
-	in_rx $TASKSET -c 1 $IPERF3 -s -1 -p 5201 > "$_out.srv" 2>&1 &
+# run_point PREFIX SECONDS N PORT RECEIVER...
+#   The one measurement step of every guest driver and test: the receiver
+#   command RECEIVER... (listening on PORT) in namespace rx, pinned to CPU 1,
+#   under trs-exec (its CPU time and context switches, RP_RECV_OPTS: trs-exec
+#   options such as -n NICE); once it listens (checked), N trs-hog
+#   competitors on CPU 1 for SECONDS + 1 s (RP_HOG_OPTS: more trs-hog
+#   options); then the sender command line RP_CLIENT in namespace tx,
+#   pinned to CPU 0. While the sender runs, the command RP_DURING (if set)
+#   runs in this shell and sees rp_t0 (uptime_cs at the sender's start) and
+#   rp_cli (the sender's pid). With RP_CGROUP (a cgroup v2 directory) the
+#   receiver joins it before it starts. The receiver gets 10 s after the
+#   sender to exit, then is killed.
+#   Leaves PREFIX.srv (the receiver's output), PREFIX.recv (trs-exec's
+#   key=value report: recv_cpu_s, recv_nvcsw, recv_nivcsw, ...), PREFIX.hog
+#   (trs-hog's report) and PREFIX.cli (the sender's output); rp_srv_rc is
+#   the receiver's status (124 if it was killed). Returns the sender's
+#   status, or 1 if the receiver did not listen (rp_listened=0; then
+#   nothing else ran).
+run_point() {
+	_pfx=$1 _secs=$2 _n=$3 _port=$4
+	shift 4
+	rm -f "$_pfx.srv" "$_pfx.recv" "$_pfx.hog" "$_pfx.cli"
+	rp_srv_rc=1 rp_listened=0
+	if [ -n "${RP_CGROUP:-}" ]; then
+		# join the cgroup before ip netns exec remounts /sys
+		sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' rp "$RP_CGROUP" \
+			$IP netns exec rx $TASKSET -c 1 $TRS_BIN/trs-exec ${RP_RECV_OPTS:-} \
+			-r "$_pfx.recv" -- "$@" > "$_pfx.srv" 2>&1 &
+	else
+		in_rx $TASKSET -c 1 $TRS_BIN/trs-exec ${RP_RECV_OPTS:-} -r "$_pfx.recv" -- \
+			"$@" > "$_pfx.srv" 2>&1 &
+	fi
 	_srv=$!
-	wait_listen rx 5201 || { echo "flood: iperf3 -s does not listen" >&2; kill $_srv; return 1; }
-	$TRS_BIN/trs-hog -n "$_n" -c 1 -t "$((_secs + 1))" > "$_out.hog" &
+	# a client that comes too early fails and can leave the receiver
+	# waiting for ever
+	wait_listen rx "$_port" || {
+		echo "run_point: the receiver ($1) does not listen on port $_port" >&2
+		kill $_srv 2>/dev/null; wait $_srv; return 1
+	}
+	rp_listened=1
+	$TRS_BIN/trs-hog -n "$_n" -c 1 -t "$((_secs + 1))" ${RP_HOG_OPTS:-} > "$_pfx.hog" &
 	_hog=$!
-	in_tx $TASKSET -c 0 $IPERF3 -c $TOPO_RX_ADDR -p 5201 -t "$_secs" -l "$_len" -J > "$_out.json" 2>&1
+	in_tx $TASKSET -c 0 $RP_CLIENT > "$_pfx.cli" 2>&1 &
+	rp_cli=$! rp_t0=$(uptime_cs)
+	[ -n "${RP_DURING:-}" ] && $RP_DURING
+	wait $rp_cli
 	_rc=$?
 	wait $_hog
-	wait $_srv
+	_k=0
+	while [ $_k -lt 100 ] && kill -0 $_srv 2>/dev/null; do sleep 0.1; _k=$((_k + 1)); done
+	if kill -0 $_srv 2>/dev/null; then
+		echo "run_point: the receiver ($1) did not exit 10 s after the sender; killed" >&2
+		kill $_srv 2>/dev/null
+		wait $_srv
+		rp_srv_rc=124
+	else
+		wait $_srv
+		rp_srv_rc=$?
+	fi
+	return $_rc
+}
+
+# flood SECONDS N [READ_LEN] [OUT_PREFIX]
+#   run_point with an iperf3 receiver and sender (port 5201) reading
+#   READ_LEN (default 128K) per call. Leaves the hogs' key=value report in
+#   OUT_PREFIX.hog and the iperf3 JSON in OUT_PREFIX.json (default
+#   /tmp/flood). Returns iperf3's status.
+flood() {
+	_out=${4:-/tmp/flood}
+	RP_CLIENT="$IPERF3 -c $TOPO_RX_ADDR -p 5201 -t $1 -l ${3:-128K} -J" \
+		run_point "$_out" "$1" "$2" 5201 $IPERF3 -s -1 -p 5201
+	_rc=$?
+	mv "$_out.cli" "$_out.json" 2>/dev/null
 	return $_rc
 }
 
@@ -49,19 +105,15 @@ rx_sock_state() {
 
 # checked_stream PORT FAMILY MODE [-n]: a 3 s, 2-stream trs-stream transfer
 # tx -> rx (FAMILY 4 or 6, read MODE, -n non-blocking) with the receiver
-# pinned to CPU 1 beside 4 trs-hog processes. Returns the receiver's status
-# (0: every byte intact); its key=value report is in /tmp/stream.out and
-# "N bytes, N errors" in $stream_res.
+# pinned to CPU 1 beside 4 trs-hog processes (run_point). Returns the
+# receiver's status (0: every byte intact); its key=value report is in
+# /tmp/stream.srv and "N bytes, N errors" in $stream_res.
 checked_stream() {
 	_addr=$TOPO_RX_ADDR _v6=""
 	[ "$2" = 6 ] && { _addr=$TOPO_RX_ADDR6; _v6=-6; }
-	in_rx $TASKSET -c 1 $TRS_BIN/trs-stream -s $_v6 -p "$1" -P 2 -m "$3" ${4:-} > /tmp/stream.out 2>&1 &
-	_srv=$!
-	wait_listen rx "$1" || { echo "checked_stream: trs-stream -s does not listen" >&2; kill $_srv; return 1; }
-	$TRS_BIN/trs-hog -n 4 -c 1 -t 4 > /dev/null &
-	in_tx $TASKSET -c 0 $TRS_BIN/trs-stream -c $_addr -p "$1" -P 2 -t 3
-	wait $_srv; _rc=$?
-	wait
-	stream_res="$(kv /tmp/stream.out stream_bytes) bytes, $(kv /tmp/stream.out stream_errors) errors"
+	RP_CLIENT="$TRS_BIN/trs-stream -c $_addr -p $1 -P 2 -t 3" \
+		run_point /tmp/stream 3 4 "$1" $TRS_BIN/trs-stream -s $_v6 -p "$1" -P 2 -m "$3" ${4:-}
+	_rc=$rp_srv_rc
+	stream_res="$(kv /tmp/stream.srv stream_bytes) bytes, $(kv /tmp/stream.srv stream_errors) errors"
 	return $_rc
 }

@@ -66,6 +66,3 @@ hog_opts() {
 		esac
 	done
 }
-
-# sysctl_path NAME: /proc/sys path of a dotted sysctl name.
-sysctl_path() { echo "/proc/sys/$(echo "$1" | tr . /)"; }
