@@ -260,7 +260,7 @@ def main():
     if len(sys.argv) != 3:
         raise SystemExit("usage: plots/draw RESULTS_DIR OUT_DIR")
     res = tr.Results(sys.argv[1])
-    out = sys.argv[2]
+    out = os.path.abspath(sys.argv[2])  # the scripts run in OUT_DIR/data
     os.makedirs(os.path.join(out, "data"), exist_ok=True)
     made = []
     for model in res.models:
