@@ -40,7 +40,7 @@ help:
 	@echo "  kernel-debug  build the debug (lockdep) guest kernel"
 	@echo "  kernel-upstream  build pristine 6.12 + the receive-window fix alone (kernel-patch/upstream)"
 	@echo "  initramfs     build the guest initramfs (Debian binaries + project files)"
-	@echo "  bench         run the default experiment in the guest (EXP=file to choose another)"
+	@echo "  bench         run an experiment (bench/run EXP, default.exp): results, summary, charts in one folder"
 	@echo "  bench-full    run the whole benchmark grid (hours)"
 	@echo "  rcvbuf        the receive-window collapse experiment, 6.12 as shipped vs fix (issue 8)"
 	@echo "  backlog       where socket backlog parking is large, and modes 1-3 there (issue 7; EXP=...)"
@@ -102,16 +102,16 @@ check-sanitizers: deps initramfs
 	TRS_PLAN=bench/tests/plan-sanitizers bench/run-checks guest
 
 bench: kernel initramfs
-	bench/run-experiment $(or $(EXP),bench/experiments/default.exp)
+	bench/run $(or $(EXP),bench/experiments/default.exp)
 
 bench-full: kernel initramfs
-	bench/run-experiment bench/experiments/full.exp
+	bench/run bench/experiments/full.exp
 
 rcvbuf: kernel initramfs
-	bench/sweep-run rcvbuf $(EXP)
+	bench/run $(or $(EXP),bench/experiments/rcvbuf-collapse.exp)
 
 backlog: kernel initramfs
-	bench/sweep-run backlog $(EXP)
+	bench/run $(or $(EXP),bench/experiments/backlog-explore.exp)
 
 plots:
 	plots/draw $(BUILD)/results/latest $(BUILD)/plots
@@ -121,10 +121,8 @@ docs-img: plots
 	plots/refresh-docs $(BUILD)/plots docs/img
 
 demo: kernel initramfs
-	bench/run-experiment bench/experiments/default.exp
-	plots/draw $(BUILD)/results/latest $(BUILD)/plots
-	plots/tables $(BUILD)/results/latest > $(BUILD)/plots/tables.md
-	@echo "charts: $(BUILD)/plots, tables: $(BUILD)/plots/tables.md"
+	bench/run bench/experiments/default.exp
+	@echo "charts and summary.md: $(BUILD)/results/latest/"
 
 checkpatch: deps
 	kernel-patch/checkpatch.sh

@@ -12,8 +12,8 @@
 #    not key=value, a missing key the driver needs; exp_get returns the last
 #    value, the default for a missing or empty key, and fails for a key the
 #    loaded driver does not read.
-# 3. The host drivers (bench/run-experiment, bench/sweep-run) exit 2 on
-#    another driver's file and create nothing (run with an empty
+# 3. The host drivers (bench/run, bench/run-experiment, bench/sweep-run)
+#    exit 2 on another driver's file or a bad one and create nothing (run with an empty
 #    TRS_CACHE and TRS_KERNEL=/nonexistent, so nothing could boot anyway).
 # 4. Docs and code agree: the key table of bench/experiments/README.md has
 #    the same keys with the same drivers as exp.sh's table, and each
@@ -145,6 +145,13 @@ check "sweep-run backlog on a rcvbuf file: exit 2 (was $rc), nothing created, th
 msg=$("$bench/sweep-run" backlog "$tmp/unknown.exp" "$tmp/sb-out" 2>&1); rc=$?
 check "sweep-run backlog on a file with an unknown key: exit 2 (was $rc), the key named" \
 	refused "$rc" "$tmp/sb-out" "$msg" "unknown key colour"
+msg=$("$bench/run" "$tmp/unknown.exp" "$tmp/run-out" 2>&1); rc=$?
+check "run on a file with an unknown key: exit 2 (was $rc), nothing created, the key named" \
+	refused "$rc" "$tmp/run-out" "$msg" "unknown key colour"
+printf 'driver=sweep\nn=1\n' > "$tmp/baddriver.exp"
+msg=$("$bench/run" "$tmp/baddriver.exp" "$tmp/run-out" 2>&1); rc=$?
+check "run on a file with driver=sweep: exit 2 (was $rc), nothing created, the drivers named" \
+	refused "$rc" "$tmp/run-out" "$msg" "drivers: grid rcvbuf backlog"
 set -e
 [ $failn = "$f0" ] || echo "  the last message: $msg"
 unset TRS_CACHE TRS_KERNEL
