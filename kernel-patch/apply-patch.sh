@@ -1,5 +1,6 @@
 # Sourced by build-kernel.sh and checkpatch.sh (bash).
 #
+# series_patches SERIES: the patch files of a series file (below).
 # apply_patch TREE PRISTINE SCRATCH PATCH: apply PATCH (patch -p1) to TREE.
 #
 # The three series, upstream/ (receive autotuning fix), backlog/ (backlog
@@ -16,6 +17,20 @@
 # top of the stack) must apply as they are.  Prints "FILE: union" for each
 # union merge.
 apply_union_files='include/uapi/linux/snmp.h net/ipv4/proc.c'
+
+# series_patches SERIES: the patch files SERIES lists, in order, one a line
+# (comments and blank lines dropped, paths resolved against its directory).
+# Fails, naming it, if a patch it lists is not there.
+series_patches() {
+	local d p
+	d=$(dirname "$1")
+	while read -r p; do
+		p=${p%%#*}; p=${p//[[:space:]]/}
+		[ -n "$p" ] || continue
+		[ -r "$d/$p" ] || { echo "$1 names $p, which is not in $d" >&2; return 1; }
+		realpath "$d/$p"
+	done < "$1"
+}
 
 apply_patch() {
 	local tree=$1 pristine=$2 scratch=$3 p=$4

@@ -68,13 +68,8 @@ hash_files() { for f in "$@"; do printf '%s\n' "$(basename "$f")"; cat "$f"; don
 
 patches=()
 for sf in "${series_files[@]}"; do
-	d=$(dirname "$sf")
-	while read -r p; do
-		p=${p%%#*}; p=${p//[[:space:]]/}
-		[ -n "$p" ] || continue
-		[ -r "$d/$p" ] || die "$sf names $p, which is not in $d"
-		patches+=("$d/$p")
-	done < "$sf"
+	list=$(series_patches "$sf") || die "series $sf: a patch is missing (above)"
+	[ -z "$list" ] || mapfile -t -O ${#patches[@]} patches <<< "$list"
 done
 
 # 1. pristine tree

@@ -42,17 +42,6 @@ check_fixes() {
 
 . "$here/apply-patch.sh"
 
-# series_patches SERIES: the patch files SERIES lists, in order, one a line
-# (comments and blank lines dropped, paths resolved against its directory)
-series_patches() {
-	local d p
-	d=$(dirname "$1")
-	while read -r p; do
-		p=${p%%#*}; p=${p//[[:space:]]/}
-		[ -z "$p" ] || realpath "$d/$p"
-	done < "$1"
-}
-
 declare -A checked=()
 nseries=0
 for series in "$here/upstream/series" "$here/backlog/series" "$here/policy/series" \
