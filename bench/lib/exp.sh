@@ -16,8 +16,9 @@
 #                        there is any: a missing, unknown or other driver=, a
 #                        line that is not key=value, a key no driver reads, a
 #                        key DRIVER does not read, a key DRIVER needs missing.
-# exp_get KEY [DEFAULT]  the last value of KEY in the loaded file; DEFAULT if
-#                        the key is missing or empty. A KEY the loaded
+# exp_get KEY [DEFAULT]  the last value of KEY in the loaded file; if it is
+#                        missing or empty, DEFAULT if given, else the
+#                        driver's default (EXP_DEFAULTS below). A KEY the loaded
 #                        driver does not read is a bug of the caller: message
 #                        on stderr, status 1.
 # exp_keys DRIVER        the keys DRIVER reads, one a line.
@@ -59,9 +60,45 @@ cgroup          backlog
 period_us       backlog
 trace           backlog
 '
+# The defaults: "key|drivers|value" (value may hold spaces; @file: the
+# file's name without .exp). A key with no default here for a driver has
+# none (empty). exp_get uses them; no driver spells a default of its own.
+EXP_DEFAULTS='
+models|grid|voluntary
+rounds|grid|3
+rounds|backlog|1
+seconds|grid backlog|10
+n|grid backlog|0 16
+enable|grid|0 1
+enable|rcvbuf backlog|0
+delay_ms|grid backlog|10
+rate|grid|1gbit
+rate|rcvbuf backlog|none
+read_len|grid backlog|128K
+name|grid rcvbuf backlog|@file
+kind|grid|net
+policies|grid|stock
+n0_policies|grid|all
+loss|grid|0
+pingpong_iters|grid|200000
+fanout_msgs|grid|2000
+fanout_groups|grid|4
+fanout_readers|grid|8
+reader|rcvbuf|iperf3
+hog_nice|backlog|0
+cgroup|backlog|max
+period_us|backlog|100000
+trace|backlog|0
+'
 EXP_FILE=
 EXP_DRIVER=
 EXP_DRIVER_KEYS=
+
+# exp_default DRIVER KEY: KEY's default for DRIVER (the table above).
+exp_default() {
+	printf '%s\n' "$EXP_DEFAULTS" | awk -F'|' -v d="$1" -v k="$2" '
+		$1 == k { n = split($2, ds, " "); for (i = 1; i <= n; i++) if (ds[i] == d) { print $3; exit } }'
+}
 
 exp_keys() {
 	printf '%s\n' "$EXP_KEYS" | awk -v d="$1" '{
@@ -166,5 +203,10 @@ exp_get() {
 	*) echo "exp_get: $1 is not a key of driver '${EXP_DRIVER:-none loaded}' (bench/lib/exp.sh)" >&2; return 1 ;;
 	esac
 	_exp_v=$(sed -n "s/^$1=//p" "$EXP_FILE" | tail -n 1)
-	printf '%s\n' "${_exp_v:-${2-}}"
+	if [ -z "$_exp_v" ]; then
+		if [ $# -ge 2 ]; then _exp_v=$2
+		else _exp_v=$(exp_default "$EXP_DRIVER" "$1"); fi
+		[ "$_exp_v" = @file ] && { _exp_v=${EXP_FILE##*/}; _exp_v=${_exp_v%.exp}; }
+	fi
+	printf '%s\n' "$_exp_v"
 }

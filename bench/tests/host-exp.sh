@@ -180,6 +180,8 @@ while read -r line; do fail "in the README's key table, not in exp.sh as such: $
 # the drivers' scripts: DRIVER(S) SCRIPT
 no_own_get() { ! grep -qE '^[[:space:]]*get[[:space:]]*\(\)' "$1"; }
 no_sed_get() { ! grep -qF 's/^$1=//p' "$1" && ! grep -qE 's/\^(models|analyze)=' "$1"; }
+# no_default_get SCRIPT: every exp_get call names a key and nothing after it
+no_default_get() { ! grep -qE 'exp_get [a-z_0-9]+ +[^ )|;]' "$1"; }
 # loads_first SCRIPT DRIVER-WORD: "exp_load DRIVER-WORD "$exp" || ... exit 2" on one line
 loads_first() { grep -F "exp_load $2 \"\$exp\" ||" "$1" | grep -q 'exit 2'; }
 declare -A keys_of
@@ -193,6 +195,8 @@ while read -r ds script; do
 	*,*) check "$script loads its file first (exp_load \"\$name\" ... || exit 2)" loads_first "$f" '"$name"' ;;
 	*) check "$script loads its file first (exp_load $ds ... || exit 2)" loads_first "$f" "$ds" ;;
 	esac
+	check "$script passes no default to exp_get (defaults are exp.sh's table)" \
+		no_default_get "$f"
 	for k in $(grep -oE 'exp_get [a-z_0-9]+' "$f" | awk '{ print $2 }' | sort -u); do
 		for d in $(echo "$ds" | tr , ' '); do
 			check "$script: exp_get $k: driver $d does not read $k" has "${keys_of[$d]}" " $k "
@@ -205,6 +209,21 @@ rcvbuf,backlog bench/sweep-run
 rcvbuf bench/guest/rcvbuf-sweep
 backlog bench/guest/backlog-sweep
 EOF
+# the defaults: each value of EXP_DEFAULTS is in the README's default cell
+# of its key, and exp_get without a value returns it for each driver
+while IFS='|' read -r k ds v; do
+	[ -n "$k" ] || continue
+	cell=$(awk -F'|' -v k="\`$k\`" 'index($0, "| key | drivers |") == 1 { t = 1; next }
+		t && !/^[|]/ { exit } t { x = $2; gsub(/ /, "", x); if (x == k) print $5 }' "$readme")
+	w=$v; [ "$v" = @file ] && w="file name"
+	check "default of $k ($v) is in the README's default cell" has "$cell" "$w"
+	for d in $ds; do
+		printf 'driver=%s\n' "$d" > "$tmp/def.exp"
+		got=$(bash -c ". '$lib'; EXP_DRIVER=$d EXP_FILE='$tmp/def.exp' EXP_DRIVER_KEYS=\" \$(exp_keys $d | tr '\n' ' ') \"; exp_get $k")
+		want=$v; [ "$v" = @file ] && want=def
+		check "exp_get $k for $d without a value: the default '$want' (got '$got')" [ "$got" = "$want" ]
+	done
+done < <(bash -c ". '$lib'; printf '%s\n' \"\$EXP_DEFAULTS\"")
 echo "$([ $failn = "$f0" ] && echo ok || echo FAIL) - the README's key table, exp.sh's table and the drivers' exp_get calls agree"
 
 # 5
