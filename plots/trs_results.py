@@ -48,6 +48,13 @@ def read_text(path):
         return f.read().strip()
 
 
+def exp_path(d):
+    """The experiment file of a results folder: experiment.exp, or exp in
+    the grid runs stored before the one layout (issue 15)."""
+    p = os.path.join(d, "experiment.exp")
+    return p if os.path.exists(p) else os.path.join(d, "exp")
+
+
 def read_policies(path):
     """policies.tsv as {name: {column: value}}: whitespace-separated rows,
     the columns named by the comment line that starts with "# name"."""
@@ -77,15 +84,15 @@ def read_tsv(path):
 
 def merge_grid(d, name):
     """One table from the guests' sweep tables of a bench/run-experiment
-    folder d: (header, rows). Reads d/exp, d/policies.tsv and per model
+    folder d: (header, rows). Reads d/experiment.exp, d/policies.tsv and per model
     d/raw/<model>/raw.tsv with the plan it ran, d/raw/<model>/plan.tsv; a
     row's policy is its plan row's (keyed by the plan_run column), its
     group the policy's in policies.tsv. Columns: exp, model, policy,
     group, then the union of the sweep columns in order of first
     appearance; for overhead experiments policy is "enable=<n>"."""
-    if not os.path.exists(os.path.join(d, "exp")):
-        raise SystemExit(f"merge_grid: {d}: no exp file")
-    exp = read_kv(os.path.join(d, "exp"))
+    if not os.path.exists(exp_path(d)):
+        raise SystemExit(f"merge_grid: {d}: no experiment.exp")
+    exp = read_kv(exp_path(d))
     policies = read_policies(os.path.join(d, "policies.tsv"))
     kind = exp.get("kind", "net")
     cols, rows = [], []
@@ -114,12 +121,12 @@ def merge_grid(d, name):
 
 
 class Results:
-    """One results folder: NAME.tsv, meta.txt, exp."""
+    """One results folder: NAME.tsv, meta.txt, experiment.exp."""
 
     def __init__(self, d):
         self.dir = os.path.realpath(d)
         self.meta = read_kv(os.path.join(d, "meta.txt"))
-        self.exp = read_kv(os.path.join(d, "exp"))
+        self.exp = read_kv(exp_path(d))
         self.name = self.meta.get("experiment") or self.exp.get("name", "results")
         self.kind = self.exp.get("kind", "net")
         path = os.path.join(d, self.name + ".tsv")
