@@ -37,96 +37,105 @@ def esc(s):
     return s.replace("_", "\\_")
 
 
+def interval(v):
+    """(median, lo, hi, what) of the values v: the 95% interval of the
+    median (order statistics) with 6 or more values, min-max with fewer."""
+    m = tr.median_ci(v)
+    if m and m[1] is not None:
+        return m[0], m[1], m[2], "95"
+    return tr.med(v), min(v), max(v), "minmax"
+
+
+def bars_said(kinds):
+    """The legend's words for the bars of a chart."""
+    if kinds == {"95"}:
+        return "bars: 95% interval of the median (order statistics)"
+    if kinds == {"minmax"}:
+        return "bars: min-max (under 6 runs: too few for a 95% interval of the median)"
+    return "bars: 95% interval of the median with 6+ runs, min-max with fewer"
+
+
 def fairness(res, out, model, n):
+    """One point per policy, in its group's colour with a point type of its
+    own, named in the key (no labels inside the plot, where the patch's
+    settings sit on top of each other)."""
     stock_share = tr.med(res.values("hog_cpu_share", model, "stock", n))
     base = tr.med(res.values("goodput_mbps", model, "stock", 0))
     if not stock_share or not base:
         return None
-    groups = {}
-    reps = 0
+    stem = f"fairness-{model}-n{n}"
+    plots, kinds, reps, k = [], set(), 0, 0
     for p in res.policies:
         xs = [v / stock_share for v in res.values("hog_cpu_share", model, p, n)]
         ys = [v / base for v in res.values("goodput_mbps", model, p, n)]
         if not xs or not ys:
             continue
         reps = max(reps, len(ys))
+        x, y = interval(xs), interval(ys)
+        kinds |= {x[3], y[3]}
         g = res.groups.get(p, "-")
-        groups.setdefault(g, []).append(
-            (tr.med(xs), tr.med(ys), min(xs), max(xs), min(ys), max(ys), p))
-    stem = f"fairness-{model}-n{n}"
-    files, plots = [], []
-    for g, pts in groups.items():
-        path = os.path.join(out, "data", f"{stem}-{g}.dat")
+        path = os.path.join(out, "data", f"{stem}-{p}.dat")
         with open(path, "w") as f:
-            for pt in pts:
-                f.write("%.4f %.4f %.4f %.4f %.4f %.4f \"%s\"\n" % pt)
-        files.append(path)
-        plots.append(f"'{path}' using 1:2:3:4:5:6 with xyerrorbars pt 7 ps 1.3 lw 1.5 "
-                     f"lc rgb '{GROUP_COLOURS.get(g, '#555555')}' title '{g}'")
-    # Labels: stacked upwards where points crowd (same x within 0.06, y within
-    # one step), each joined to its point by a thin line.
-    step, placed, rows = 0.035, [], []
-    for pt in sorted((pt for pts in groups.values() for pt in pts), key=lambda q: q[1]):
-        ly = pt[1]
-        for lx, py in placed:
-            if abs(lx - pt[0]) < 0.06 and ly < py + step:
-                ly = py + step
-        placed.append((pt[0], ly))
-        rows.append((pt[0], pt[1], pt[0] + 0.012, ly + 0.012, pt[6]))
-    lpath = os.path.join(out, "data", f"{stem}-labels.dat")
-    with open(lpath, "w") as f:
-        for r in rows:
-            f.write("%.4f %.4f %.4f %.4f \"%s\"\n" % r)
-    plots.append(f"'{lpath}' using 1:2:($3-$1):($4-$2) with vectors nohead lw 0.5 lc rgb '#999999' notitle")
-    plots.append(f"'{lpath}' using 3:4:5 with labels left offset 0.3,0 font ',9' notitle")
+            f.write("# x_median y_median x_lo x_hi y_lo y_hi (%s, %s)\n" % (x[3], y[3]))
+            f.write("%.4f %.4f %.4f %.4f %.4f %.4f\n" % (x[0], y[0], x[1], x[2], y[1], y[2]))
+        plots.append(f"'{path}' using 1:2:3:4:5:6 with xyerrorbars pt {k % 13 + 1} ps 1.4 lw 1.2 "
+                     f"lc rgb '{GROUP_COLOURS.get(g, '#555555')}' title '{esc(p)} ({g})'")
+        k += 1
+    if not plots:
+        return None
     body = f"""
-set title "Fairness versus throughput: preempt={model}, N={n} competitors\\n{{/*0.8 median of {reps} runs per policy; bars: min-max; unloaded goodput {base:.0f} Mbit/s, stock competitors' share {stock_share:.3f} CPU}}"
+set title "Fairness versus throughput: preempt={model}, N={n} competitors\\n{{/*0.8 median of {reps} runs per policy; {bars_said(kinds)}}}\\n{{/*0.8 unloaded goodput {base:.0f} Mbit/s, stock competitors' share {stock_share:.3f} CPU}}"
 set xlabel "competitors' CPU share / their share under stock at N={n}"
 set ylabel "goodput / unloaded goodput (stock, N=0)"
 set grid
-set key outside right top title 'policy group'
+set key outside right top title 'policy (group: colour)' font ',9'
 set arrow from graph 0, first 0.9 to graph 1, first 0.9 nohead dt 2 lc rgb '#888888'
 set label "90% of unloaded" at graph 0.01, first 0.9 offset 0,0.6 font ',9' tc rgb '#666666'
 set arrow from first 1, graph 0 to first 1, graph 1 nohead dt 3 lc rgb '#888888'
-set offsets graph 0.08, graph 0.15, graph 0.08, graph 0.08
+set offsets graph 0.08, graph 0.08, graph 0.08, graph 0.08
 set label 99 "{esc(footer(res, model))}" at screen 0.01, screen 0.015 font ',8' tc rgb '#666666'
 set bmargin 5
 plot {', '.join(plots)}
 """
-    return run_gnuplot(out, stem, body)
+    return run_gnuplot(out, stem, body, size="1150,700")
 
 
 def by_n(res, out, model, metric, stem, ylabel, title, scale=1.0):
-    plots = []
-    k = 0
-    for p in res.policies:
+    """The metric per policy at each measured N: N as categories (evenly
+    spaced, whatever their values), the policies side by side within each,
+    points with bars and no lines, so nothing is drawn between two N."""
+    plots, kinds = [], set()
+    pols = [p for p in res.policies if any(res.values(metric, model, p, n) for n in res.ns)]
+    w = 0.7 / max(1, len(pols))
+    for k, p in enumerate(pols):
         pts = []
-        for n in res.ns:
-            v = res.values(metric, model, p, n)
+        for i, n in enumerate(res.ns):
+            v = [x * scale for x in res.values(metric, model, p, n)]
             if v:
-                s = tr.spread([x * scale for x in v])
-                pts.append((n, s[0], s[1], s[2]))
-        if not pts:
-            continue
+                m = interval(v)
+                kinds.add(m[3])
+                pts.append((i - 0.35 + w * (k + 0.5), m[0], m[1], m[2]))
         path = os.path.join(out, "data", f"{stem}-{p}.dat")
         with open(path, "w") as f:
             for pt in pts:
-                f.write("%d %g %g %g\n" % pt)
+                f.write("%g %g %g %g\n" % pt)
         c = SERIES_COLOURS[k % len(SERIES_COLOURS)]
-        plots.append(f"'{path}' using 1:2:3:4 with yerrorlines pt {k % 13 + 1} ps 1.2 lw 1.5 "
+        plots.append(f"'{path}' using 1:2:3:4 with yerrorbars pt {k % 13 + 1} ps 1.1 lw 1.2 "
                      f"lc rgb '{c}' title '{esc(p)}'")
-        k += 1
     if not plots:
         return None
-    xt = ", ".join(f"'{n}' {n}" for n in res.ns)
+    xt = ", ".join(f"'N={n}' {i}" for i, n in enumerate(res.ns))
+    seps = "\n".join(f"set arrow from {i + 0.5}, graph 0 to {i + 0.5}, graph 1 nohead lc rgb '#cccccc'"
+                      for i in range(len(res.ns) - 1))
     return f"""
-set title "{title}"
+set title "{title}\\n{{/*0.8 median per policy; {bars_said(kinds)}}}\\n{{/*0.8 N only where measured}}"
 set xlabel "N: competitors (busy loops) on the receiver's CPU"
 set ylabel "{ylabel}"
-set grid
+set grid ytics
 set xtics ({xt})
-set xrange [-0.5:{max(res.ns) + 0.5}]
-set key outside right top
+set xrange [-0.5:{len(res.ns) - 0.5}]
+{seps}
+set key outside right top font ',9'
 set label 99 "{esc(footer(res, model))}" at screen 0.01, screen 0.015 font ',8' tc rgb '#666666'
 set bmargin 5
 plot {', '.join(plots)}
@@ -136,17 +145,17 @@ plot {', '.join(plots)}
 def goodput_vs_n(res, out, model):
     body = by_n(res, out, model, "goodput_mbps", f"goodput-vs-n-{model}",
                 "goodput (Mbit/s)",
-                f"Goodput versus N, preempt={model}\\n{{/*0.8 median per policy; bars: min-max over runs}}")
+                f"Goodput versus N, preempt={model}")
     if body:
-        body = body.replace("set grid", "set grid\nset yrange [0:*]")
+        body = body.replace("set grid ytics", "set grid ytics\nset yrange [0:*]")
         return run_gnuplot(out, f"goodput-vs-n-{model}", body)
 
 
 def retrans_vs_n(res, out, model):
     top = by_n(res, out, model, "retransmits", f"retrans-vs-n-{model}-r",
-               "retransmits per run", f"Retransmits versus N, preempt={model} (median; bars: min-max)")
+               "retransmits per run", f"Retransmits versus N, preempt={model}")
     bot = by_n(res, out, model, "rto", f"retrans-vs-n-{model}-t",
-               "RTOs per run (TcpExt TCPTimeouts, sender)", f"RTOs versus N, preempt={model} (median; bars: min-max)")
+               "RTOs per run (TcpExt TCPTimeouts, sender)", f"RTOs versus N, preempt={model}")
     if not top or not bot:
         return None
     bot = bot.replace("set label 99", "unset label 99\nset label 98")
@@ -211,6 +220,9 @@ plot {', '.join(plots)}
 
 
 def overhead(res, out, model):
+    """Time per operation with enable=E against enable=0: the ratio of the
+    medians paired by round, in %, with its 95% paired bootstrap interval
+    (trs_results.median_ratio), the numbers docs/results.md quotes."""
     enables = sorted({r["enable"] for r in res.rows if r["model"] == model}, key=int)
     if "0" not in enables:
         return None
@@ -225,14 +237,16 @@ def overhead(res, out, model):
         for e in enables:
             if e == "0":
                 continue
-            ratios = [float(r[metric]) / base[r["repeat"]] * 100 - 100 for r in res.rows
-                      if r["model"] == model and r["enable"] == e and r.get(metric)
-                      and r["repeat"] in base]
-            if ratios:
-                s = tr.spread(ratios)
-                pts.append((int(e) + (j - 0.5) * 0.25, s[0], s[1], s[2]))
+            pairs = [(base[r["repeat"]], float(r[metric])) for r in res.rows
+                     if r["model"] == model and r["enable"] == e and r.get(metric)
+                     and r["repeat"] in base]
+            m = tr.median_ratio(pairs)
+            if m and m[1] is not None:
+                pts.append((int(e) + (j - 0.5) * 0.25, (m[0] - 1) * 100, (m[1] - 1) * 100, (m[2] - 1) * 100))
         path = os.path.join(out, "data", f"overhead-{model}-{j}.dat")
         with open(path, "w") as f:
+            f.write("# enable(+offset) change_% lo_% hi_% (ratio of medians to enable=0, paired by round, "
+                    "95% bootstrap interval)\n")
             for pt in pts:
                 f.write("%g %g %g %g\n" % pt)
         plots.append(f"'{path}' using 1:2:3:4 with yerrorbars pt 7 ps 1.5 lw 2 "
@@ -240,7 +254,7 @@ def overhead(res, out, model):
     reps = len(base)
     xt = ", ".join(f"'enable={e}' {e}" for e in enables if e != "0")
     body = f"""
-set title "Cost of the hook without network traffic, preempt={model}\\n{{/*0.8 time per operation relative to enable=0 in the same round; median of {reps} rounds, bars: min-max}}"
+set title "Cost of the hook without network traffic, preempt={model}\\n{{/*0.8 time per operation, ratio of the medians to enable=0 paired by round ({reps} rounds); bars: 95% paired bootstrap interval}}"
 set ylabel "change versus enable=0 (%)"
 set grid
 set xtics ({xt})

@@ -6,6 +6,7 @@ gnuplot body (no terminal, no output) written by chart() into STEM.gp
 twice, for PNG and SVG, beside the data it reads, and run there, so that
 `cd DIR && gnuplot STEM.gp` redraws it by hand. Only the standard library.
 """
+import math
 import os
 import shutil
 import subprocess
@@ -31,6 +32,17 @@ def colour(i):
 def gp_str(s):
     """s as a gnuplot single-quoted string."""
     return "'" + s.replace("'", "''") + "'"
+
+
+def log_tics(lo, hi):
+    """1-2-5 ticks between lo and hi, for a log axis of goodput."""
+    t, out = 10.0 ** math.floor(math.log10(max(lo, 1e-3))), []
+    while t <= hi * 1.01:
+        for m in (1, 2, 5):
+            if lo / 1.01 <= t * m <= hi * 1.01:
+                out.append('"%g" %g' % (t * m, t * m))
+        t *= 10
+    return "set ytics (%s)" % ", ".join(out) if out else ""
 
 
 def footer(meta, name=None, model=None):
