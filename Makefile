@@ -86,6 +86,8 @@ check-host: tool
 	$(MAKE) -C sysctl-tool BUILD=$(BUILD) check
 	plots/test-analyze
 	bench/tests/host-exp.sh
+	$(MAKE) -C bench BUILD=$(abspath $(BUILD)) $(abspath $(BUILD))/bench/bin/trs-lat
+	bench/tests/host-lat.sh
 
 check-guest: kernel initramfs
 	bench/run-checks guest $(KVARIANT)
