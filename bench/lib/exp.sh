@@ -49,7 +49,7 @@ fanout_msgs     grid
 fanout_groups   grid
 fanout_readers  grid
 analyze         rcvbuf backlog
-reader          rcvbuf
+reader          grid rcvbuf
 rmem            rcvbuf
 aware           rcvbuf*
 sample_at       rcvbuf*
@@ -84,7 +84,7 @@ pingpong_iters|grid|200000
 fanout_msgs|grid|2000
 fanout_groups|grid|4
 fanout_readers|grid|8
-reader|rcvbuf|iperf3
+reader|grid rcvbuf|iperf3
 hog_nice|backlog|0
 cgroup|backlog|max
 period_us|backlog|100000

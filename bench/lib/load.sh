@@ -62,6 +62,72 @@ run_point() {
 	return $_rc
 }
 
+# reader_check READER: 0 if READER is one of the readers below, else a
+# message on stderr and 1.
+# reader_cmds READER SECONDS [READ_LEN]: the receiver's command line in
+# $rp_recv_cmd and the matching sender's in $RP_CLIENT (port 5201), for
+# run_point. READ_LEN (default 128K) is iperf3's -l. The readers:
+#   iperf3       iperf3 -s / -c (goodput: its receiver sum)
+#   plain        trs-stream -s, every byte checked (goodput: its stream_mbps)
+#   late:USEC    trs-stream -s -d USEC: sleeps USEC after each wakeup, then
+#                reads everything queued (a reader that drains every few RTTs)
+#   rate:MBIT    trs-stream -s -R MBIT: reads at a fixed rate, a slow reader
+#   rate:MBIT:LEN the same reading up to LEN bytes a call (default 128K)
+#   work:MBIT    trs-stream -s -R MBIT -W: a slow reader paced per read (it
+#                sleeps as long as each read's bytes take at MBIT, as a
+#                consumer busy with what it read; rate: keeps a schedule
+#                from the first read and catches up after a slow start)
+#                (work:MBIT:LEN as rate:)
+#   spin:MBIT    trs-stream -s -R MBIT -S: the same slow reader, but when it
+#                finds no data it reads again at once instead of sleeping
+#                (spin:MBIT:LEN as rate:)
+#   iperf3w:SIZE iperf3 with -w SIZE: the application sets SO_RCVBUF (and
+#                so turns autotuning off for its socket); the kernel caps
+#                SIZE at net.core.rmem_max and doubles it
+#   iperf3w:SIZE:MAX the same; the driver sets net.core.rmem_max and
+#                wmem_max to MAX for the run
+#   lat:MBIT     trs-lat: records offered at MBIT, their delivery latency
+#                (lat_p50_us ... lat_max_us; goodput: lat_mbps)
+#   lat:MBIT:RECORD the same with RECORD-byte records (default 16384)
+# reader_goodput READER PREFIX: the goodput in Mbit/s of a run_point run of
+# READER whose files start with PREFIX.
+reader_check() {
+	case $1 in
+	iperf3|plain|late:[0-9]*|rate:[0-9]*|rate:[0-9]*:[0-9]*|spin:[0-9]*|spin:[0-9]*:[0-9]*|work:[0-9]*|work:[0-9]*:[0-9]*|iperf3w:[0-9]*|iperf3w:[0-9]*:[0-9]*|lat:[0-9]*|lat:[0-9]*:[0-9]*) ;;
+	*) echo "reader: '$1' is not iperf3, plain, late:USEC, rate:MBIT, work:MBIT, spin:MBIT, iperf3w:SIZE[:MAX] or lat:MBIT[:RECORD]" >&2; return 1 ;;
+	esac
+}
+
+reader_cmds() {
+	_r=${1#*:} _o= _l=${3:-128K}
+	case $1 in
+	iperf3) rp_recv_cmd="$IPERF3 -s -1 -p 5201"
+		RP_CLIENT="$IPERF3 -c $TOPO_RX_ADDR -p 5201 -t $2 -l $_l -J" ;;
+	iperf3w:*) rp_recv_cmd="$IPERF3 -s -1 -p 5201"
+		RP_CLIENT="$IPERF3 -c $TOPO_RX_ADDR -p 5201 -t $2 -w ${_r%%:*} -J" ;;
+	lat:*) _o=
+		case $_r in *:*) _o="-r ${_r#*:}" ;; esac
+		rp_recv_cmd="$TRS_BIN/trs-lat -s -p 5201"
+		RP_CLIENT="$TRS_BIN/trs-lat -c $TOPO_RX_ADDR -p 5201 -t $2 -R ${_r%%:*} $_o" ;;
+	*)	case $1 in
+		plain) rp_recv_cmd="$TRS_BIN/trs-stream -s -p 5201" ;;
+		late:*) rp_recv_cmd="$TRS_BIN/trs-stream -s -p 5201 -d $_r" ;;
+		*)	case $1 in spin:*) _o=-S ;; work:*) _o=-W ;; esac
+			case $_r in *:*) _o="$_o -l ${_r#*:}" ;; esac
+			rp_recv_cmd="$TRS_BIN/trs-stream -s $_o -p 5201 -R ${_r%%:*}" ;;
+		esac
+		RP_CLIENT="$TRS_BIN/trs-stream -c $TOPO_RX_ADDR -p 5201 -t $2" ;;
+	esac
+}
+
+reader_goodput() {
+	case $1 in
+	iperf3*) goodput_mbps "$2.cli" ;;
+	lat:*) kv "$2.srv" lat_mbps ;;
+	*) kv "$2.srv" stream_mbps ;;
+	esac
+}
+
 # flood SECONDS N [READ_LEN] [OUT_PREFIX]
 #   run_point with an iperf3 receiver and sender (port 5201) reading
 #   READ_LEN (default 128K) per call. Leaves the hogs' key=value report in
