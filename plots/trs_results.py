@@ -89,7 +89,8 @@ def merge_grid(d, name):
     row's policy is its plan row's (keyed by the plan_run column), its
     group the policy's in policies.tsv. Columns: exp, model, policy,
     group, then the union of the sweep columns in order of first
-    appearance; for overhead experiments policy is "enable=<n>"."""
+    appearance, then the plan's other labels (reader); for overhead
+    experiments policy is "enable=<n>"."""
     if not os.path.exists(exp_path(d)):
         raise SystemExit(f"merge_grid: {d}: no experiment.exp")
     exp = read_kv(exp_path(d))
@@ -106,7 +107,8 @@ def merge_grid(d, name):
         plan = {}
         if kind != "overhead":
             _, prows = read_tsv(os.path.join(d, "raw", model, "plan.tsv"))
-            plan = {p["run"]: p["policy"] for p in prows}
+            plan = {p["run"]: p for p in prows}
+            cols += [c for c in (prows[0] if prows else {}) if c not in cols + ["run", "policy"]]
         for r in raw:
             if kind == "overhead":
                 pol, grp = "enable=" + r.get("enable", "?"), "overhead"
@@ -114,8 +116,10 @@ def merge_grid(d, name):
                 key = r.get("plan_run", "")
                 if key not in plan:
                     raise SystemExit(f"merge_grid: {path}: plan_run '{key}' is not in plan.tsv")
-                pol = plan[key]
+                pol = plan[key]["policy"]
                 grp = policies.get(pol, {}).get("group", "-")
+                # the plan's labels other than the keys the sweep has
+                r = dict({k: v for k, v in plan[key].items() if k not in r and k != "run"}, **r)
             rows.append(dict(r, exp=name, model=model, policy=pol, group=grp))
     return ["exp", "model", "policy", "group"] + cols, rows
 
