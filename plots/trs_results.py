@@ -148,6 +148,10 @@ class Results:
                 if r.get("exit_status", "0") != "0":
                     continue
                 self.rows.append(r)
+        readers = {r.get("reader", "") for r in self.rows}
+        if len(readers) > 1:
+            raise SystemExit(f"{path}: runs of several readers ({', '.join(sorted(readers))}): "
+                             "draw and tables compare policies for one reader")
         self.policies = self.exp.get("policies", "").split()
         self.models = [m for m in self.exp.get("models", "").split()
                        if any(r["model"] == m for r in self.rows)]
