@@ -48,7 +48,7 @@ pingpong_iters  grid
 fanout_msgs     grid
 fanout_groups   grid
 fanout_readers  grid
-analyze         rcvbuf backlog
+analyze         grid rcvbuf backlog
 reader          grid rcvbuf
 rmem            rcvbuf
 aware           rcvbuf*
