@@ -109,14 +109,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'b':
 			o->batch = 1;
 			break;
-		case 't': {
-			char *end;
-
-			o->seconds = strtod(optarg, &end);
-			if (end == optarg || *end || !(o->seconds > 0))
+		case 't':
+			if (parse_double(optarg, 0, 1e9, &o->seconds))
 				goto bad;
 			break;
-		}
 		case 'g':
 			if (parse_long(optarg, 1, 10000000, &v))
 				goto bad;

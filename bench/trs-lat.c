@@ -361,8 +361,7 @@ int main(int argc, char **argv)
 			o.len = v;
 			break;
 		case 'R':
-			o.rate_mbps = strtod(optarg, NULL);
-			if (!(o.rate_mbps > 0 && o.rate_mbps <= 100000))
+			if (parse_double(optarg, 0, 100000, &o.rate_mbps))
 				goto bad;
 			break;
 		case 'r':
@@ -371,8 +370,7 @@ int main(int argc, char **argv)
 			o.record = v;
 			break;
 		case 't':
-			o.seconds = strtod(optarg, NULL);
-			if (!(o.seconds > 0 && o.seconds <= 86400))
+			if (parse_double(optarg, 0, 86400, &o.seconds))
 				goto bad;
 			break;
 		case 'h':

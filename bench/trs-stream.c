@@ -53,6 +53,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "trs-util.h"
+
 enum mode { M_RECV, M_READ, M_RECVMSG, M_WAITALL, M_PEEK };
 
 struct opts {
@@ -407,8 +409,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->nonblock = 1;
 			break;
 		case 'R':
-			o->rate_mbps = strtod(optarg, &end);
-			if (*end || !(o->rate_mbps > 0) || o->rate_mbps > 1e6)
+			if (parse_double(optarg, 0, 1e6, &o->rate_mbps))
 				goto bad;
 			break;
 		case 'W':
@@ -424,8 +425,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				goto bad;
 			break;
 		case 't':
-			o->seconds = strtod(optarg, &end);
-			if (*end || !(o->seconds > 0))
+			if (parse_double(optarg, 0, 1e9, &o->seconds))
 				goto bad;
 			break;
 		case 'o':

@@ -16,4 +16,14 @@ static inline int parse_long(const char *s, long min, long max, long *out)
 	return errno || end == s || *end || *out < min || *out > max ? -1 : 0;
 }
 
+/* Parse a whole decimal number into (min, max]; 0 on success, -1 otherwise. */
+static inline int parse_double(const char *s, double min, double max, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	return errno || end == s || *end || !(*out > min && *out <= max) ? -1 : 0;
+}
+
 #endif /* TRS_UTIL_H */

@@ -8,7 +8,8 @@
 #    of 2 of the offered one; the client reports the TCP_INFO keys.
 # 2. a stream that is not trs-lat records (a planted wrong header) is
 #    refused: server exit 1, "bad header" named, lat_errors=1.
-# 3. usage errors exit 2: no -R for the client, -r below the header size.
+# 3. usage errors exit 2: no -R for the client, -r below the header size,
+#    -R that is not a whole number.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${BUILD:-$(dirname "$(dirname "$here")")/build}
@@ -53,6 +54,8 @@ check "a wrong stream is refused (exit $src, $(cat "$tmp/s.err"))" \
 check "client without -R: exit 2 (was $rc)" [ $rc = 2 ]
 "$lat" -c 127.0.0.1 -p $port -R 10 -r 16 > /dev/null 2>&1; rc=$?
 check "-r 16 (under the 32-byte header): exit 2 (was $rc)" [ $rc = 2 ]
+"$lat" -c 127.0.0.1 -p $port -R 10x > /dev/null 2>&1; rc=$?
+check "-R 10x (not a number): exit 2 (was $rc)" [ $rc = 2 ]
 
 echo "lat: $pass passed, $failn failed"
 [ $failn = 0 ]
