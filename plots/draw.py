@@ -106,7 +106,8 @@ def by_n(res, out, model, metric, stem, ylabel, title, scale=1.0):
     points with bars and no lines, so nothing is drawn between two N."""
     plots, kinds = [], set()
     pols = [p for p in res.policies if any(res.values(metric, model, p, n) for n in res.ns)]
-    w = 0.7 / max(1, len(pols))
+    # within each N, the policies measured there side by side, centred
+    at = {n: [p for p in pols if res.values(metric, model, p, n)] for n in res.ns}
     for k, p in enumerate(pols):
         pts = []
         for i, n in enumerate(res.ns):
@@ -114,7 +115,8 @@ def by_n(res, out, model, metric, stem, ylabel, title, scale=1.0):
             if v:
                 m = interval(v)
                 kinds.add(m[3])
-                pts.append((i - 0.35 + w * (k + 0.5), m[0], m[1], m[2]))
+                w = 0.7 / len(at[n])
+                pts.append((i - 0.35 + w * (at[n].index(p) + 0.5), m[0], m[1], m[2]))
         path = os.path.join(out, "data", f"{stem}-{p}.dat")
         with open(path, "w") as f:
             for pt in pts:
