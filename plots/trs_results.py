@@ -1,7 +1,8 @@
 """trs_results - read a results folder of bench/run-experiment, summarise it.
 
 Also the cells and tables of the analyzers' summaries (rtt, vals,
-spread_cell, median_cell, count_cell, ratio_cell, md_table, sort_key). Used by plots/draw, plots/tables and plots/merge-results (merge_grid:
+spread_cell, median_cell, count_cell, median_ci_cell, ratio_cell, md_table,
+sort_key). Used by plots/draw, plots/tables and plots/merge-results (merge_grid:
 one table from a bench/run-experiment folder, policies by name from each
 guest's plan.tsv); read_kv, read_text, boot_ratio and
 median_ratio also by plots/rcvbuf-analyze, plots/rcvq-analyze and
@@ -12,8 +13,10 @@ rounds of an experiment file, old key names too) by plots/tables. Only the
 standard library.
 """
 import glob
+import math
 import os
 import random
+import re
 import statistics
 import sys
 
@@ -140,14 +143,7 @@ class Results:
             if not tsvs:
                 raise SystemExit(f"no results table in {d}")
             path = tsvs[0]
-        self.rows = []
-        with open(path) as f:
-            header = f.readline().rstrip("\n").split("\t")
-            for line in f:
-                r = dict(zip(header, line.rstrip("\n").split("\t")))
-                if r.get("exit_status", "0") != "0":
-                    continue
-                self.rows.append(r)
+        self.rows = [r for r in read_tsv(path)[1] if r.get("exit_status", "0") == "0"]
         readers = {r.get("reader", "") for r in self.rows}
         if len(readers) > 1:
             raise SystemExit(f"{path}: runs of several readers ({', '.join(sorted(readers))}): "
@@ -323,6 +319,18 @@ def count_cell(v):
     return "%d" % m if m == int(m) else "%.1f" % m
 
 
+def median_ci_cell(v, f="%.1f"):
+    """'median [lo, hi]' of v with median_ci()'s 95% interval, each
+    formatted by the % format f; '[n/a: N runs]' when there are too few
+    for the interval; "-" for no values."""
+    m = median_ci(v)
+    if m is None:
+        return "-"
+    if m[1] is None:
+        return (f + " [n/a: %d runs]") % (m[0], len(v))
+    return (f + " [" + f + ", " + f + "]") % m
+
+
 def ratio_cell(m, digits=2, npairs=None):
     """A median_ratio() result as 'r [lo, hi]' (with ' (npairs)' if
     given); "-" for None, '[n/a]' where the interval is missing."""
@@ -343,8 +351,6 @@ def md_table(head, body):
 def sort_key(v):
     """Order of a setting's value: numbers (K/M/G suffixes, "max" = no
     limit, QUOTA/BURST part by part) numerically, other words after them."""
-    import math
-    import re
     out = []
     for part in str(v).split("/"):
         m = re.fullmatch(r"([0-9.]+)([KMG]?)", part)
