@@ -1,7 +1,8 @@
 # lib/provenance.sh - the one writer of a results folder's meta.txt (bash,
 # on the host; sourced by bench/run-experiment and bench/sweep-run).
 #
-# prov_write OUT NAME DRIVER EXPFILE KERNEL_DIR: write OUT/meta.txt:
+# prov_write OUT NAME DRIVER EXPFILE KERNEL_DIR: write OUT/meta.txt (the
+# series file is read by kernel-patch/apply-patch.sh's series_patches):
 #   experiment, driver, date, repo_commit, repo_dirty_paths,
 #   series_sha256_16 (kernel-patch/6.12/series and every patch it names),
 #   series_dirty, kernel_variant, kernel_release_built, bzimage_sha256_16,
@@ -12,11 +13,12 @@
 #   console line), status_MODEL.
 # prov_accel OUT: append accel= (the accelerators of all guests, one line).
 prov_write() {
-	local out=$1 name=$2 driver=$3 exp=$4 kernel=$5 top series_dir series_sha
+	local out=$1 name=$2 driver=$3 exp=$4 kernel=$5 top series series_sha
 	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-	series_dir=$top/kernel-patch/6.12
-	series_sha=$( (cat "$series_dir/series"; grep -v '^#' "$series_dir/series" |
-		while read -r p; do [ -n "$p" ] && cat "$series_dir/$p"; done) | sha256sum | cut -c1-16)
+	series=$top/kernel-patch/6.12/series
+	# shellcheck source=../../kernel-patch/apply-patch.sh
+	. "$top/kernel-patch/apply-patch.sh"	# series_patches, the one series-file reader
+	series_sha=$( (cat "$series"; series_patches "$series" | xargs cat) | sha256sum | cut -c1-16)
 	{
 		echo "experiment=$name"
 		echo "driver=$driver"
