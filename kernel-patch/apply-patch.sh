@@ -1,5 +1,4 @@
-# Sourced by build-kernel.sh and checkpatch.sh (bash); bench/lib/provenance.sh
-# uses series_patches for the series hash of a results folder.
+# Sourced by build-kernel.sh and checkpatch.sh (bash).
 #
 # series_patches SERIES: the patch files of a series file (below).
 # apply_patch TREE PRISTINE SCRATCH PATCH: apply PATCH (patch -p1) to TREE.
